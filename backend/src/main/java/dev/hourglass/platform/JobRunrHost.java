@@ -1,0 +1,79 @@
+package dev.hourglass.platform;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.jobs.lambdas.JobRequest;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
+
+/**
+ * JobRunr inside the app: storage in the control-plane database, a background server per node, and
+ * no dashboard (JobRunr's dashboard has no authentication). See
+ * docs/decisions/0004-20261126-control-plane-and-jobrunr-hosting.md.
+ */
+public final class JobRunrHost implements AutoCloseable {
+
+  private final StorageProvider storage;
+  private final BackgroundJobServer server;
+  private final JobRequestScheduler scheduler;
+  private final AtomicReference<Instant> selfCheck = new AtomicReference<>();
+
+  private JobRunrHost(
+      StorageProvider storage, BackgroundJobServer server, JobRequestScheduler scheduler) {
+    this.storage = storage;
+    this.server = server;
+    this.scheduler = scheduler;
+  }
+
+  static JobRunrHost start(DataSource dataSource, Settings.Jobs settings, JobActivator activator) {
+    var storage = new PostgresStorageProvider(dataSource, DatabaseOptions.CREATE);
+    var result =
+        JobRunr.configure()
+            .useJsonMapper(new JacksonJsonMapper())
+            .useJobActivator(activator)
+            .useStorageProvider(storage)
+            .useBackgroundJobServer(
+                BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                    .andPollIntervalInSeconds(settings.pollIntervalSeconds())
+                    .andWorkerCount(settings.workers()))
+            .initialize();
+    return new JobRunrHost(
+        storage, JobRunr.getBackgroundJobServer(), result.getJobRequestScheduler());
+  }
+
+  /** Hands a job to JobRunr; it is stored before this returns. */
+  public void enqueue(JobRequest request) {
+    scheduler.enqueue(request);
+  }
+
+  public boolean isRunning() {
+    return server.isRunning();
+  }
+
+  /** Reads from JobRunr's storage, to prove it answers. */
+  public long succeededJobs() {
+    return storage.getJobStats().getSucceeded();
+  }
+
+  /** When the self-check job last ran on this node, or null. */
+  public Instant lastSelfCheck() {
+    return selfCheck.get();
+  }
+
+  void recordSelfCheck(Instant at) {
+    selfCheck.set(at);
+  }
+
+  @Override
+  public void close() {
+    JobRunr.destroy();
+  }
+}

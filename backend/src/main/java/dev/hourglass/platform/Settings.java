@@ -1,0 +1,229 @@
+package dev.hourglass.platform;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting Hourglass reads, validated once at start-up.
+ *
+ * <p>Values come from MicroProfile Config, so each key can be given as a system property ({@code
+ * hourglass.db.url}) or an environment variable ({@code HOURGLASS_DB_URL}). A missing or invalid
+ * value stops the start with a {@link ConfigurationException} that names the setting and its
+ * environment variable. Defaults are documented in docs/operations.md.
+ */
+public record Settings(
+    Database database,
+    URI baseUrl,
+    Oidc oidc,
+    Mail mail,
+    Jobs jobs,
+    Duration sessionTimeout,
+    boolean demoData) {
+
+  /** The control-plane PostgreSQL. */
+  public record Database(String url, String user, String password, int maxPoolSize) {
+    @Override
+    public String toString() {
+      return "Database[url="
+          + url
+          + ", user="
+          + user
+          + ", password=***, maxPoolSize="
+          + maxPoolSize
+          + "]";
+    }
+  }
+
+  /** The OpenID Connect provider (Keycloak realm) and this app's client. */
+  public record Oidc(URI providerUri, String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return "Oidc[providerUri=" + providerUri + ", clientId=" + clientId + ", clientSecret=***]";
+    }
+  }
+
+  /** The SMTP server that carries alerts. */
+  public record Mail(
+      String host, int port, MailSecurity security, String user, String password, String from) {
+    @Override
+    public String toString() {
+      return "Mail[host="
+          + host
+          + ", port="
+          + port
+          + ", security="
+          + security
+          + ", user="
+          + user
+          + ", password=***, from="
+          + from
+          + "]";
+    }
+  }
+
+  /** How mail reaches the SMTP server. */
+  public enum MailSecurity {
+    NONE,
+    STARTTLS,
+    SSL
+  }
+
+  /** The JobRunr background server hosted in each app node. */
+  public record Jobs(int workers, int pollIntervalSeconds) {}
+
+  /**
+   * Reads and validates all settings.
+   *
+   * @param source looks a key up (MicroProfile Config in the server, a map in tests)
+   */
+  public static Settings read(Function<String, Optional<String>> source) {
+    var r = new Reader(source);
+    var database =
+        new Database(
+            r.jdbcUrl("hourglass.db.url"),
+            r.required("hourglass.db.user"),
+            r.optional("hourglass.db.password", ""),
+            r.integer("hourglass.db.pool-size", 10, 2, 200));
+    var baseUrl = r.httpUrl("hourglass.base-url");
+    var oidc =
+        new Oidc(
+            r.httpUrl("hourglass.oidc.provider-uri"),
+            r.optional("hourglass.oidc.client-id", "hourglass"),
+            r.required("hourglass.oidc.client-secret"));
+    var mail =
+        new Mail(
+            r.optional("hourglass.mail.host", "localhost"),
+            r.integer("hourglass.mail.port", 25, 1, 65535),
+            r.choice("hourglass.mail.security", MailSecurity.NONE, MailSecurity.class),
+            r.optional("hourglass.mail.user", ""),
+            r.optional("hourglass.mail.password", ""),
+            r.email("hourglass.mail.from", "hourglass@localhost"));
+    var jobs =
+        new Jobs(
+            r.integer("hourglass.jobs.workers", 4, 1, 256),
+            // JobRunr's open-source edition refuses poll intervals under 5 seconds.
+            r.integer("hourglass.jobs.poll-interval-seconds", 5, 5, 300));
+    var sessionTimeout =
+        Duration.ofMinutes(r.integer("hourglass.session-timeout-minutes", 30, 1, 24 * 60));
+    var demoData = r.bool("hourglass.demo-data", false);
+    return new Settings(database, baseUrl, oidc, mail, jobs, sessionTimeout, demoData);
+  }
+
+  /** The environment variable MicroProfile Config maps to a key. */
+  public static String environmentVariable(String key) {
+    return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+  }
+
+  private record Reader(Function<String, Optional<String>> source) {
+
+    private Optional<String> value(String key) {
+      return source.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    String required(String key) {
+      return value(key)
+          .orElseThrow(
+              () ->
+                  new ConfigurationException(
+                      key, "is required but not set", "set it to the value for this installation"));
+    }
+
+    String optional(String key, String fallback) {
+      return value(key).orElse(fallback);
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      var raw = value(key);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int v = Integer.parseInt(raw.get());
+        if (v < min || v > max) {
+          throw new ConfigurationException(
+              key,
+              "is " + v + ", outside the allowed range",
+              "use a number from " + min + " to " + max);
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException(
+            key,
+            "is '" + raw.get() + "', not a whole number",
+            "use a number from " + min + " to " + max);
+      }
+    }
+
+    boolean bool(String key, boolean fallback) {
+      var raw = value(key);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      return switch (raw.get().toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1", "on" -> true;
+        case "false", "no", "0", "off" -> false;
+        default ->
+            throw new ConfigurationException(
+                key, "is '" + raw.get() + "', not a boolean", "use true or false");
+      };
+    }
+
+    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+      var raw = value(key);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        return Enum.valueOf(type, raw.get().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        var allowed = new StringBuilder();
+        for (E c : type.getEnumConstants()) {
+          allowed
+              .append(allowed.length() == 0 ? "" : ", ")
+              .append(c.name().toLowerCase(Locale.ROOT));
+        }
+        throw new ConfigurationException(
+            key, "is '" + raw.get() + "', not a known value", "use one of " + allowed);
+      }
+    }
+
+    String jdbcUrl(String key) {
+      var v = required(key);
+      if (!v.startsWith("jdbc:postgresql://")) {
+        throw new ConfigurationException(
+            key,
+            "is not a PostgreSQL JDBC URL",
+            "use the form jdbc:postgresql://host:5432/database");
+      }
+      return v;
+    }
+
+    URI httpUrl(String key) {
+      var v = required(key);
+      try {
+        var uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
+          throw new ConfigurationException(
+              key, "is '" + v + "', not an http(s) URL", "use the form https://host[:port][/path]");
+        }
+        return uri;
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigurationException(
+            key, "is '" + v + "', not a valid URL", "use the form https://host[:port][/path]");
+      }
+    }
+
+    String email(String key, String fallback) {
+      var v = optional(key, fallback);
+      if (!v.matches("[^@\\s]+@[^@\\s]+")) {
+        throw new ConfigurationException(
+            key, "is '" + v + "', not a mail address", "use the form name@example.com");
+      }
+      return v;
+    }
+  }
+}

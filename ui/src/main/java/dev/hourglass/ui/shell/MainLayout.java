@@ -1,0 +1,92 @@
+package dev.hourglass.ui.shell;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.RouterLayout;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.hourglass.tenant.Membership;
+import dev.hourglass.ui.security.SignOutPath;
+import dev.hourglass.ui.tenant.WelcomeView;
+import jakarta.inject.Inject;
+
+/**
+ * The shell around every signed-in page: who is signed in, which tenant they work in (with a
+ * switcher when they belong to several), navigation, and sign-out. People without a tenant are sent
+ * to {@link WelcomeView} to create one.
+ */
+class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver {
+  private static final long serialVersionUID = 1L;
+
+  private final SignedInPerson person;
+  private final Span tenantName = new Span();
+  private final Select<Membership> tenantSwitch = new Select<>();
+
+  @Inject
+  MainLayout(SignedInPerson person) {
+    this.person = person;
+    var title = new H1("Hourglass");
+    title.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
+
+    tenantName.setId("current-tenant");
+    tenantName.addClassNames(LumoUtility.FontWeight.SEMIBOLD);
+    tenantSwitch.setId("tenant-switch");
+    tenantSwitch.setItemLabelGenerator(m -> m.tenant().name().value());
+    tenantSwitch.setAriaLabel("Switch team");
+    tenantSwitch.addValueChangeListener(
+        e -> {
+          if (e.isFromClient() && e.getValue() != null) {
+            person.switchTo(e.getValue());
+            getUI().ifPresent(ui -> ui.getPage().reload());
+          }
+        });
+
+    var name = new Span(person.caller().displayName());
+    name.setId("current-person");
+    var signOut = new Anchor(SignOutPath.VALUE, "Sign out");
+    signOut.setId("sign-out");
+    signOut.setRouterIgnore(true);
+
+    var spacer = new Span();
+    var header =
+        new HorizontalLayout(
+            new DrawerToggle(), title, spacer, tenantName, tenantSwitch, name, signOut);
+    header.setWidthFull();
+    header.setAlignItems(FlexComponent.Alignment.CENTER);
+    header.expand(spacer);
+    header.addClassNames(LumoUtility.Padding.Horizontal.MEDIUM, LumoUtility.Gap.MEDIUM);
+    addToNavbar(header);
+
+    var nav = new SideNav();
+    nav.addItem(new SideNavItem("Overview", OverviewView.class));
+    addToDrawer(nav);
+  }
+
+  @Override
+  public void beforeEnter(BeforeEnterEvent event) {
+    var current = person.currentMembership();
+    if (current.isEmpty()) {
+      event.forwardTo(WelcomeView.class);
+      return;
+    }
+    var all = person.memberships();
+    tenantName.setText(current.get().tenant().name().value());
+    tenantName.setVisible(all.size() == 1);
+    tenantSwitch.setVisible(all.size() > 1);
+    tenantSwitch.setItems(all);
+    tenantSwitch.setValue(
+        all.stream()
+            .filter(m -> m.tenant().id().equals(current.get().tenant().id()))
+            .findFirst()
+            .orElse(null));
+  }
+}
