@@ -1,0 +1,51 @@
+package dev.hourglass.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourglass.testing.ControlPlaneDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class JobRunrHostIT {
+
+  @RegisterExtension static ControlPlaneDatabase db = new ControlPlaneDatabase();
+
+  @Test
+  void an_enqueued_request_is_stored_and_run_by_a_handler_from_the_activator() throws Exception {
+    var host = new AtomicReference<JobRunrHost>();
+    var activated = new AtomicReference<Class<?>>();
+    try (var jobs =
+        JobRunrHost.start(
+            db.dataSource(),
+            new Settings.Jobs(2, 5),
+            new org.jobrunr.server.JobActivator() {
+              @Override
+              public <T> T activateJob(Class<T> type) {
+                activated.set(type);
+                return type.cast(new SelfCheckHandler(host.get(), Clock.systemUTC()));
+              }
+            })) {
+      host.set(jobs);
+      assertThat(jobs.isRunning()).isTrue();
+      jobs.enqueue(new SelfCheckRequest(Instant.now()));
+
+      var deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while (jobs.lastSelfCheck() == null && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200); // waits for JobRunr's worker, not for time to pass
+      }
+      assertThat(jobs.lastSelfCheck()).isNotNull();
+      assertThat(activated.get()).isEqualTo(SelfCheckHandler.class);
+      try (var c = db.dataSource().getConnection();
+          var rs =
+              c.createStatement()
+                  .executeQuery("select count(*) from jobrunr_jobs where state = 'SUCCEEDED'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(1);
+      }
+    }
+  }
+}
