@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 final class DemoData {
 
   /** The demo user's Keycloak id, fixed in the realm file. */
-  static final String DEMO_SUBJECT = "8a3c6f0e-3b7d-4d55-9a43-2c1f0e5b7a01";
+  static final String DEMO_SUBJECT = "b8fb2f76-2cfe-46df-a54a-6dd1d5486d94";
 
   static final UUID DEMO_TENANT = UUID.fromString("6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00");
 

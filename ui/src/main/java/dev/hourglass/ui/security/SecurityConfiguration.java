@@ -10,8 +10,9 @@ import jakarta.security.enterprise.authentication.mechanism.http.openid.LogoutDe
  * Sign-in through Keycloak with the OpenID Connect authorization-code flow (Jakarta Security 3.0).
  *
  * <p>{@code redirectToOriginalResource} stays false: with Vaadin it fails in Payara's request
- * delegator, so {@link CallbackServlet} sends people to the app root instead. Tokens expire into a
- * new sign-in. See docs/decisions/0003-20261126-oidc-wiring.md.
+ * delegator, so {@link CallbackServlet} sends people to the app root instead. Access tokens are
+ * refreshed while Keycloak's session lives; once it has ended (idle, or signed out elsewhere) the
+ * refresh fails and the person signs in again. See docs/decisions/0003-20261126-oidc-wiring.md.
  */
 @OpenIdAuthenticationMechanismDefinition(
     providerURI = "${hourglassOidc.providerUri}",
@@ -22,7 +23,8 @@ import jakarta.security.enterprise.authentication.mechanism.http.openid.LogoutDe
     scope = {"openid", "email", "profile"},
     claimsDefinition =
         @ClaimsDefinition(callerNameClaim = "preferred_username", callerGroupsClaim = "groups"),
-    logout = @LogoutDefinition(identityTokenExpiry = true, accessTokenExpiry = true))
+    tokenAutoRefresh = true,
+    logout = @LogoutDefinition(accessTokenExpiry = true))
 @DeclareRoles({"hourglass-user", "hourglass-operator"})
 @ApplicationScoped
 public class SecurityConfiguration {}

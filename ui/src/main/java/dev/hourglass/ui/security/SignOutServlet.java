@@ -2,7 +2,6 @@ package dev.hourglass.ui.security;
 
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.openid.OpenIdContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,8 +23,7 @@ public class SignOutServlet extends HttpServlet {
   @Inject private transient OidcSettings oidc;
 
   @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp)
-      throws IOException, ServletException {
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String idToken = null;
     String endSession = null;
     try {
@@ -34,11 +32,12 @@ public class SignOutServlet extends HttpServlet {
     } catch (RuntimeException e) {
       // No OpenID context (already expired): there is no provider session left to end.
     }
+    // Invalidating the session drops the stored tokens and the caller. request.logout() is not
+    // called: Payara's OpenID mechanism answers it with its own redirect and commits the response.
     var session = req.getSession(false);
     if (session != null) {
       session.invalidate();
     }
-    req.logout();
     if (endSession == null) {
       resp.sendRedirect(oidc.getSignedOutUri());
       return;

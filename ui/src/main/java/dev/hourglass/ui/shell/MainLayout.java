@@ -17,6 +17,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.hourglass.tenant.Membership;
 import dev.hourglass.ui.security.SignOutPath;
 import dev.hourglass.ui.tenant.WelcomeView;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 /**
@@ -24,6 +25,7 @@ import jakarta.inject.Inject;
  * switcher when they belong to several), navigation, and sign-out. People without a tenant are sent
  * to {@link WelcomeView} to create one.
  */
+@Dependent
 class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver {
   private static final long serialVersionUID = 1L;
 
