@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -81,6 +82,14 @@ final class Browser implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** Saves what the browser shows to target/screenshots/NAME.png, for the user guide. */
+  void screenshot(String name) throws java.io.IOException {
+    var png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+    var dir = Path.of("target", "screenshots");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name + ".png"), png);
   }
 
   /** Fills Keycloak's own login form. */

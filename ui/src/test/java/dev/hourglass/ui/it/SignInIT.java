@@ -35,18 +35,23 @@ class SignInIT {
   void a_newcomer_signs_in_creates_a_team_sees_the_shell_and_signs_out() throws Exception {
     try (var browser = new Browser()) {
       browser.driver.get(stack.appUrl() + "/");
+      browser.waitFor(By.id("kc-login"));
+      browser.screenshot("1-keycloak-sign-in");
       browser.signInAtKeycloak(HourglassRealm.NEWCOMER_USER, stack.demoPassword);
 
       browser.waitForText(By.id("welcome-title"), "Nico Newcomer");
       browser.waitFor(By.cssSelector("#team-name input")).sendKeys("Night Shift");
+      browser.screenshot("2-create-your-team");
       browser.driver.findElement(By.id("create-team")).click();
 
       browser.waitForText(By.id("current-person"), "Nico Newcomer");
       browser.waitForText(By.id("current-tenant"), "Night Shift");
       assertThat(browser.waitFor(By.id("overview-title")).getText()).isEqualTo("Overview");
+      browser.screenshot("3-shell");
 
       browser.driver.findElement(By.id("sign-out")).click();
       browser.waitFor(By.id("signed-out"));
+      browser.screenshot("4-signed-out");
       assertThat(browser.driver.getCurrentUrl()).startsWith(stack.appUrl() + "/signed-out");
 
       // The Keycloak session ended too: coming back asks for the password again.
