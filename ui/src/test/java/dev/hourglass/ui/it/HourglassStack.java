@@ -81,6 +81,8 @@ final class HourglassStack {
     env.put("HOURGLASS_MAIL_PORT", String.valueOf(mail.smtpPort()));
     env.put("HOURGLASS_MAIL_FROM", "hourglass@hourglass.local");
     env.put("HOURGLASS_DEMO_DATA", "true");
+    // The shortest idle timeout, so SessionExpiryIT can watch a session expire.
+    env.put("HOURGLASS_SESSION_TIMEOUT_MINUTES", "1");
     return env;
   }
 
