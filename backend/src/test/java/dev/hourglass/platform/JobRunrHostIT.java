@@ -30,13 +30,15 @@ class JobRunrHostIT {
               }
             })) {
       host.set(jobs);
-      assertThat(jobs.isRunning()).isTrue();
       jobs.enqueue(new SelfCheckRequest(Instant.now()));
 
+      // JobRunr starts its background server asynchronously; wait for it and for the worker.
       var deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (jobs.lastSelfCheck() == null && Instant.now().isBefore(deadline)) {
-        Thread.sleep(200); // waits for JobRunr's worker, not for time to pass
+      while ((jobs.lastSelfCheck() == null || !jobs.isRunning())
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
       }
+      assertThat(jobs.isRunning()).isTrue();
       assertThat(jobs.lastSelfCheck()).isNotNull();
       assertThat(activated.get()).isEqualTo(SelfCheckHandler.class);
       try (var c = db.dataSource().getConnection();
