@@ -132,6 +132,47 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** A reader of this process's log that returns each complete line once. */
+  LogFollower follow() {
+    return new LogFollower(logFile);
+  }
+
+  /**
+   * Reads only what was appended since the last call, so polling a growing log during a start does
+   * not read the whole file again and again.
+   */
+  static final class LogFollower {
+    private final Path file;
+    private long position;
+
+    private LogFollower(Path file) {
+      this.file = file;
+    }
+
+    /** The complete lines written since the last call, without colour codes; may be empty. */
+    String newLines() {
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+        long length = raf.length();
+        if (length <= position) {
+          return "";
+        }
+        byte[] bytes = new byte[(int) Math.min(length - position, Integer.MAX_VALUE - 8)];
+        raf.seek(position);
+        raf.readFully(bytes);
+        // Stop after the last newline: a line still being written is read whole next time, and
+        // a newline never splits a UTF-8 character.
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+          end--;
+        }
+        position += end;
+        return stripAnsi(new String(bytes, 0, end, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
+
   /** Ready to append to an exception message: the log's path and its last lines. */
   String tail() {
     return " Last lines of " + logFile + ":\n" + lastLines(logFile, TAIL_LINES);

@@ -34,6 +34,11 @@ public final class HourglassRealm {
 
   private HourglassRealm() {}
 
+  /** The realm's URL (the OpenID Connect issuer) on the Keycloak at {@code keycloakBaseUrl}. */
+  public static String url(String keycloakBaseUrl) {
+    return keycloakBaseUrl + "/realms/" + NAME;
+  }
+
   /** The environment {@link KeycloakServer.Options#env()} needs for this realm. */
   public static Map<String, String> placeholders(
       String appUrl, String clientSecret, String demoPassword) {

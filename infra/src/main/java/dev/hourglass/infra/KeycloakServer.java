@@ -12,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,7 @@ import java.util.stream.Stream;
  * fingerprint of what was imported; when the realm file or its placeholder values change, the dev
  * database is deleted and the realm imported afresh.
  */
-public final class KeycloakServer implements AutoCloseable {
+public final class KeycloakServer extends ChildServer {
 
   public static final String ADMIN_USER = "admin";
   private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(180);
@@ -78,13 +76,10 @@ public final class KeycloakServer implements AutoCloseable {
     }
   }
 
-  private final ChildProcess process;
-  private final int port;
   private final String adminPassword;
 
   private KeycloakServer(ChildProcess process, int port, String adminPassword) {
-    this.process = process;
-    this.port = port;
+    super(process, port);
     this.adminPassword = adminPassword;
   }
 
@@ -200,46 +195,17 @@ public final class KeycloakServer implements AutoCloseable {
     }
   }
 
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port;
-  }
-
   public String realmUrl() {
-    return baseUrl() + "/realms/" + HourglassRealm.NAME;
+    return HourglassRealm.url(baseUrl());
   }
 
   public String adminConsoleUrl() {
     return baseUrl() + "/admin/master/console/";
   }
 
-  public int port() {
-    return port;
-  }
-
   /** Password of {@link #ADMIN_USER} in the master realm; stable for one home. */
   public String adminPassword() {
     return adminPassword;
-  }
-
-  public Path logFile() {
-    return process.logFile();
-  }
-
-  public String logTail() {
-    return process.tail();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  String deathNotice() {
-    return process.deathNotice();
-  }
-
-  @Override
-  public void close() {
-    process.close();
   }
 
   /** What is kept beside the home between starts. */
@@ -255,7 +221,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
       }
       State state = new State();
-      state.adminPassword = properties.getProperty("admin.password", randomPassword());
+      state.adminPassword = properties.getProperty("admin.password", RandomSecrets.urlSafe(18));
       state.realmFingerprint = properties.getProperty("realm.fingerprint", "");
       return state;
     }
@@ -270,12 +236,6 @@ public final class KeycloakServer implements AutoCloseable {
               + "\nrealm.fingerprint="
               + realmFingerprint
               + "\n");
-    }
-
-    private static String randomPassword() {
-      byte[] bytes = new byte[18];
-      new SecureRandom().nextBytes(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
   }
 }

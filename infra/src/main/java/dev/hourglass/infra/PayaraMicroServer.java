@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * instance gets its own cluster name, a free data-grid port on 127.0.0.1 and a member list of only
  * itself, so two instances on one machine neither collide nor join each other.
  */
-public final class PayaraMicroServer implements AutoCloseable {
+public final class PayaraMicroServer extends ChildServer {
 
   private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -65,13 +66,10 @@ public final class PayaraMicroServer implements AutoCloseable {
     }
   }
 
-  private final ChildProcess process;
-  private final int port;
   private final Path temporaryRootDir;
 
   private PayaraMicroServer(ChildProcess process, int port, Path temporaryRootDir) {
-    this.process = process;
-    this.port = port;
+    super(process, port);
     this.temporaryRootDir = temporaryRootDir;
   }
 
@@ -137,20 +135,25 @@ public final class PayaraMicroServer implements AutoCloseable {
               options.logFile());
       PayaraMicroServer server = new PayaraMicroServer(process, port, temporaryRootDir);
       URI live = URI.create(server.baseUrl() + "/health/live");
+      ChildProcess.LogFollower output = process.follow();
+      AtomicBoolean booted = new AtomicBoolean();
       process.awaitReady(
           options.startTimeout(),
           () -> {
-            String log = process.log();
-            if (DEPLOYMENT_FAILED.matcher(log).find()) {
+            String fresh = output.newLines();
+            if (DEPLOYMENT_FAILED.matcher(fresh).find()) {
               throw new ServiceStartException(
                   "Payara Micro could not deploy "
                       + options.war()
                       + ". First error: "
-                      + firstError(log)
+                      + firstError(process.log())
                       + "\n"
                       + process.tail());
             }
-            return BOOTED.matcher(log).find() && HttpProbe.status(live) == 200;
+            if (BOOTED.matcher(fresh).find()) {
+              booted.set(true);
+            }
+            return booted.get() && HttpProbe.status(live) == 200;
           });
       return server;
     } catch (IOException e) {
@@ -179,34 +182,9 @@ public final class PayaraMicroServer implements AutoCloseable {
     }
   }
 
-  /** http://127.0.0.1:port, without trailing slash. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public Path logFile() {
-    return process.logFile();
-  }
-
   /** Payara's output so far, without colour codes. */
   public String log() {
     return process.log();
-  }
-
-  public String logTail() {
-    return process.tail();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  String deathNotice() {
-    return process.deathNotice();
   }
 
   public long pid() {
@@ -216,7 +194,7 @@ public final class PayaraMicroServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      process.close();
+      super.close();
     } finally {
       deleteQuietly(temporaryRootDir);
     }

@@ -173,9 +173,9 @@ class KeycloakServerIT {
 
     HttpResponse<String> afterLogin =
         send(
-            HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(form(Map.of("username", user, "password", password, "credentialId", ""))),
+            postForm(
+                action.group(1).replace("&amp;", "&"),
+                Map.of("username", user, "password", password, "credentialId", "")),
             cookies);
     assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
     String location = afterLogin.headers().firstValue("Location").orElseThrow();
@@ -185,22 +185,19 @@ class KeycloakServerIT {
 
     HttpResponse<String> tokens =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    form(
-                        Map.of(
-                            "grant_type",
-                            "authorization_code",
-                            "code",
-                            code.group(1),
-                            "redirect_uri",
-                            redirectUri,
-                            "client_id",
-                            "hourglass",
-                            "client_secret",
-                            SECRET)))
+            postForm(
+                    keycloak.realmUrl() + "/protocol/openid-connect/token",
+                    Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code.group(1),
+                        "redirect_uri",
+                        redirectUri,
+                        "client_id",
+                        "hourglass",
+                        "client_secret",
+                        SECRET))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
@@ -233,20 +230,17 @@ class KeycloakServerIT {
   private String adminGet(String path) throws Exception {
     HttpResponse<String> token =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create(keycloak.baseUrl() + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    form(
-                        Map.of(
-                            "grant_type",
-                            "password",
-                            "client_id",
-                            "admin-cli",
-                            "username",
-                            KeycloakServer.ADMIN_USER,
-                            "password",
-                            keycloak.adminPassword())))
+            postForm(
+                    keycloak.baseUrl() + "/realms/master/protocol/openid-connect/token",
+                    Map.of(
+                        "grant_type",
+                        "password",
+                        "client_id",
+                        "admin-cli",
+                        "username",
+                        KeycloakServer.ADMIN_USER,
+                        "password",
+                        keycloak.adminPassword()))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
@@ -267,11 +261,14 @@ class KeycloakServerIT {
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpRequest.BodyPublisher form(Map<String, String> fields) {
-    return HttpRequest.BodyPublishers.ofString(
-        fields.entrySet().stream()
-            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-            .collect(Collectors.joining("&")));
+  private static HttpRequest.Builder postForm(String url, Map<String, String> fields) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(
+            HttpRequest.BodyPublishers.ofString(
+                fields.entrySet().stream()
+                    .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                    .collect(Collectors.joining("&"))));
   }
 
   private static String encode(String value) {

@@ -1,18 +1,17 @@
 package dev.hourglass.ui.it;
 
+import dev.hourglass.infra.AppEnvironment;
 import dev.hourglass.infra.FreePorts;
 import dev.hourglass.infra.HourglassRealm;
 import dev.hourglass.infra.KeycloakServer;
 import dev.hourglass.infra.MailCatcher;
 import dev.hourglass.infra.PayaraMicroServer;
 import dev.hourglass.infra.PostgresServer;
+import dev.hourglass.infra.RandomSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,15 +36,15 @@ final class HourglassStack {
   private HourglassStack() throws Exception {
     workDir = Paths.get("target", "it-stack").toAbsolutePath();
     Files.createDirectories(workDir);
-    demoPassword = randomSecret();
-    var clientSecret = randomSecret();
+    demoPassword = RandomSecrets.urlSafe(18);
+    var clientSecret = RandomSecrets.urlSafe(18);
     postgres = PostgresServer.fromEnvironmentOrEmbedded();
     database = postgres.createDatabase("hg_browser");
     mail = MailCatcher.start(0, 0);
     int appPort = FreePorts.pick();
     int keycloakPort = FreePorts.pick();
     var appUrl = "http://127.0.0.1:" + appPort;
-    var realmUrl = "http://127.0.0.1:" + keycloakPort + "/realms/" + HourglassRealm.NAME;
+    var keycloakUrl = "http://127.0.0.1:" + keycloakPort;
 
     var keycloakStart =
         CompletableFuture.supplyAsync(
@@ -60,7 +59,7 @@ final class HourglassStack {
                         workDir.resolve("keycloak.log"),
                         Duration.ofSeconds(240))));
     try {
-      app = startApp(appPort, appEnvironment(appUrl, realmUrl, clientSecret), "payara.log");
+      app = startApp(appPort, appEnvironment(appUrl, keycloakUrl, clientSecret), "payara.log");
     } catch (RuntimeException e) {
       keycloakStart.handle((k, x) -> k).thenAccept(k -> k.close());
       throw e;
@@ -68,19 +67,16 @@ final class HourglassStack {
     keycloak = keycloakStart.join();
   }
 
-  Map<String, String> appEnvironment(String appUrl, String realmUrl, String clientSecret) {
-    var env = new HashMap<String, String>();
-    env.put("HOURGLASS_DB_URL", postgres.jdbcUrl(database));
-    env.put("HOURGLASS_DB_USER", postgres.user());
-    env.put("HOURGLASS_DB_PASSWORD", postgres.password());
-    env.put("HOURGLASS_BASE_URL", appUrl);
-    env.put("HOURGLASS_OIDC_PROVIDER_URI", realmUrl);
-    env.put("HOURGLASS_OIDC_CLIENT_ID", HourglassRealm.CLIENT_ID);
-    env.put("HOURGLASS_OIDC_CLIENT_SECRET", clientSecret);
-    env.put("HOURGLASS_MAIL_HOST", "127.0.0.1");
-    env.put("HOURGLASS_MAIL_PORT", String.valueOf(mail.smtpPort()));
-    env.put("HOURGLASS_MAIL_FROM", "hourglass@hourglass.local");
-    env.put("HOURGLASS_DEMO_DATA", "true");
+  Map<String, String> appEnvironment(String appUrl, String keycloakUrl, String clientSecret) {
+    var env =
+        AppEnvironment.of(
+            postgres.jdbcUrl(database),
+            postgres.user(),
+            postgres.password(),
+            appUrl,
+            keycloakUrl,
+            clientSecret,
+            mail.smtpPort());
     // The shortest idle timeout, so SessionExpiryIT can watch a session expire.
     env.put("HOURGLASS_SESSION_TIMEOUT_MINUTES", "1");
     return env;
@@ -131,11 +127,5 @@ final class HourglassStack {
       throw new IllegalStateException(property + " points at " + p + ", which does not exist");
     }
     return p;
-  }
-
-  private static String randomSecret() {
-    var bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -16,7 +16,7 @@ class StartupRefusalIT {
     var env =
         new HashMap<>(
             stack.appEnvironment(
-                "http://127.0.0.1:1", stack.keycloak.realmUrl(), "irrelevant-secret"));
+                "http://127.0.0.1:1", stack.keycloak.baseUrl(), "irrelevant-secret"));
     env.remove("HOURGLASS_OIDC_CLIENT_SECRET");
 
     assertThatThrownBy(() -> stack.startApp(FreePorts.pick(), env, "payara-missing-setting.log"))
