@@ -20,6 +20,7 @@ for file in \
   infra/docker/app.Dockerfile \
   infra/docker/payara-preboot.asadmin \
   infra/docker/proxy.conf \
+  infra/docker/postgres-init/10-app-role.sh \
   infra/keycloak/hourglass-realm.json; do
   if [[ ! -f "$file" ]]; then
     echo "validate-compose: docker-compose.yml refers to $file, which does not exist." >&2

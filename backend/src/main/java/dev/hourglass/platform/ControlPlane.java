@@ -24,30 +24,54 @@ public final class ControlPlane implements AutoCloseable {
 
   static final String MIGRATIONS = "classpath:db/migration/controlplane";
 
-  private final HikariDataSource dataSource;
+  private final Settings.Database settings;
+  private final HikariDataSource ownerPool;
+  private HikariDataSource appPool;
 
-  private ControlPlane(HikariDataSource dataSource) {
-    this.dataSource = dataSource;
+  private ControlPlane(Settings.Database settings, HikariDataSource ownerPool) {
+    this.settings = settings;
+    this.ownerPool = ownerPool;
   }
 
-  /** Checks that the database answers, then builds the pool. */
+  /** Checks that the database answers, then builds the owner's pool. */
   public static ControlPlane open(Settings.Database settings) {
-    checkReachable(settings);
+    checkReachable(settings.url(), settings.user(), settings.password(), "HOURGLASS_DB_USER");
+    return new ControlPlane(
+        settings, pool("hourglass-owner", settings.url(), settings.user(), settings.password(), 4));
+  }
+
+  private static HikariDataSource pool(
+      String name, String url, String user, String password, int size) {
     var config = new HikariConfig();
-    config.setPoolName("hourglass-control-plane");
-    config.setJdbcUrl(settings.url());
-    config.setUsername(settings.user());
-    config.setPassword(settings.password());
-    config.setMaximumPoolSize(settings.maxPoolSize());
-    config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+    config.setPoolName(name);
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(Math.min(2, size));
     config.setConnectionTimeout(10_000);
     config.addDataSourceProperty("ApplicationName", "hourglass");
     config.addDataSourceProperty("connectTimeout", "10");
-    return new ControlPlane(new HikariDataSource(config));
+    return new HikariDataSource(config);
   }
 
-  public DataSource dataSource() {
-    return dataSource;
+  /**
+   * Connections as the owner role: migrations, JobRunr's storage, demo data. Never for a request on
+   * a tenant's behalf: row-level security does not hold the owner back.
+   */
+  public DataSource ownerDataSource() {
+    return ownerPool;
+  }
+
+  /**
+   * Connections as the app role, for everything done on a person's or tenant's behalf. Row-level
+   * security applies; available after {@link #migrate()}.
+   */
+  public synchronized DataSource dataSource() {
+    if (appPool == null) {
+      throw new IllegalStateException("The control plane is not migrated yet");
+    }
+    return appPool;
   }
 
   /**
@@ -59,15 +83,72 @@ public final class ControlPlane implements AutoCloseable {
   public String migrate() {
     var flyway =
         Flyway.configure(ControlPlane.class.getClassLoader())
-            .dataSource(dataSource)
+            .dataSource(ownerPool)
             .locations(MIGRATIONS)
+            .placeholders(java.util.Map.of("appRole", settings.appUser()))
             .table("hourglass_schema_history")
             .baselineOnMigrate(false)
             .load();
     refuseFutureSchema(flyway.info().applied(), flyway.info().pending().length);
     flyway.migrate();
     var current = flyway.info().current();
+    openAppPool();
     return current == null ? "none" : current.getVersion().getVersion();
+  }
+
+  private synchronized void openAppPool() {
+    if (appPool != null) {
+      return;
+    }
+    checkReachable(
+        settings.url(), settings.appUser(), settings.appPassword(), "HOURGLASS_DB_APP_USER");
+    var pool =
+        pool(
+            "hourglass-app",
+            settings.url(),
+            settings.appUser(),
+            settings.appPassword(),
+            settings.maxPoolSize());
+    try {
+      refuseRoleThatBypassesIsolation(pool, settings.appUser());
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    appPool = pool;
+  }
+
+  /** Row-level security is the second wall only if the app role cannot walk around it. */
+  private static void refuseRoleThatBypassesIsolation(DataSource pool, String role) {
+    try (var c = pool.getConnection();
+        var ps =
+            c.prepareStatement(
+                """
+                select r.rolsuper, r.rolbypassrls,
+                       exists (select 1 from pg_tables t
+                                where t.schemaname = 'public' and t.tablename = 'tenant'
+                                  and t.tableowner = current_user)
+                  from pg_roles r where r.rolname = current_user
+                """);
+        var rs = ps.executeQuery()) {
+      rs.next();
+      String why =
+          rs.getBoolean(1)
+              ? "is a superuser"
+              : rs.getBoolean(2) ? "has BYPASSRLS" : rs.getBoolean(3) ? "owns the tables" : null;
+      if (why != null) {
+        throw new StartupException(
+            "The app role '"
+                + role
+                + "' "
+                + why
+                + ", so row-level security would not isolate tenants. Set HOURGLASS_DB_APP_USER to"
+                + " a role that is neither superuser, table owner nor BYPASSRLS (see"
+                + " docs/operations.md).");
+      }
+    } catch (SQLException e) {
+      throw new StartupException("Could not check the app role: " + e.getMessage(), e);
+    }
   }
 
   private static void refuseFutureSchema(MigrationInfo[] applied, int pending) {
@@ -85,23 +166,30 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private static void checkReachable(Settings.Database settings) {
+  private static void checkReachable(String url, String user, String password, String variable) {
     var props = new Properties();
-    props.setProperty("user", settings.user());
-    props.setProperty("password", settings.password());
+    props.setProperty("user", user);
+    props.setProperty("password", password);
     props.setProperty("connectTimeout", "10");
     props.setProperty("socketTimeout", "10");
     // The driver directly: DriverManager only sees drivers of the caller's class loader, which
     // inside the server is not the web application's.
-    try (Connection c = new org.postgresql.Driver().connect(settings.url(), props)) {
+    try (Connection c = new org.postgresql.Driver().connect(url, props)) {
       c.isValid(5);
     } catch (SQLException e) {
+      var passwordVariable = variable.replace("_USER", "_PASSWORD");
       throw new StartupException(
           "The control-plane database at "
-              + withoutQuery(settings.url())
+              + withoutQuery(url)
               + " "
               + describe(e)
-              + ". Check HOURGLASS_DB_URL, HOURGLASS_DB_USER and HOURGLASS_DB_PASSWORD.");
+              + " for user '"
+              + user
+              + "'. Check HOURGLASS_DB_URL, "
+              + variable
+              + " and "
+              + passwordVariable
+              + ".");
     }
   }
 
@@ -135,7 +223,10 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    dataSource.close();
+  public synchronized void close() {
+    if (appPool != null) {
+      appPool.close();
+    }
+    ownerPool.close();
   }
 }

@@ -61,11 +61,11 @@ public class Platform {
       LOG.info(() -> "Control-plane schema at version " + schemaVersion);
       jobs =
           JobRunrHost.start(
-              controlPlane.dataSource(), settings.jobs(), new CdiJobActivator(beanManager));
+              controlPlane.ownerDataSource(), settings.jobs(), new CdiJobActivator(beanManager));
       // Proves at every start that a job travels through storage to a CDI-built handler.
       jobs.enqueue(new SelfCheckRequest(Clock.systemUTC().instant()));
       if (settings.demoData()) {
-        DemoData.ensure(controlPlane.dataSource(), Clock.systemUTC());
+        DemoData.ensure(controlPlane.ownerDataSource(), Clock.systemUTC());
       }
       LOG.info("Hourglass started");
     } catch (StartupException e) {

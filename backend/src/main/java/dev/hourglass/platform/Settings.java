@@ -21,17 +21,33 @@ public record Settings(
     Mail mail,
     Jobs jobs,
     Duration sessionTimeout,
-    boolean demoData) {
+    boolean demoData,
+    Secrets secrets,
+    Targets targets) {
 
-  /** The control-plane PostgreSQL. */
-  public record Database(String url, String user, String password, int maxPoolSize) {
+  /**
+   * The control-plane PostgreSQL.
+   *
+   * @param user the owner role: runs migrations and JobRunr's storage
+   * @param appUser the role the app's requests run as; row-level security applies to it, so it must
+   *     be neither superuser nor owner of the tables, and not have BYPASSRLS
+   */
+  public record Database(
+      String url,
+      String user,
+      String password,
+      String appUser,
+      String appPassword,
+      int maxPoolSize) {
     @Override
     public String toString() {
       return "Database[url="
           + url
           + ", user="
           + user
-          + ", password=***, maxPoolSize="
+          + ", password=***, appUser="
+          + appUser
+          + ", appPassword=***, maxPoolSize="
           + maxPoolSize
           + "]";
     }
@@ -71,6 +87,40 @@ public record Settings(
     SSL
   }
 
+  /**
+   * Keys that seal secrets at rest (docs/decisions/0006-20261126-secrets-at-rest.md).
+   *
+   * @param keys {@code id:base64key,...}; old keys stay listed until rotation has resealed
+   * @param activeKey the id new secrets are sealed under
+   */
+  public record Secrets(String keys, String activeKey) {
+    @Override
+    public String toString() {
+      return "Secrets[keys=***, activeKey=" + activeKey + "]";
+    }
+  }
+
+  /**
+   * How Hourglass reaches the tenants' databases.
+   *
+   * @param allow address ranges (CIDR) targets must lie in; empty allows any address the built-in
+   *     refusals leave
+   * @param deny address ranges targets may never lie in
+   * @param poolSize connections per registered database
+   * @param tenantConnections connections open at once across one tenant's databases
+   * @param poolIdle a database's pool closes after this long unused
+   * @param checkInterval how often the fleet monitor checks every database
+   * @param connectTimeout bound on connecting, so an unreachable database cannot hold a worker
+   */
+  public record Targets(
+      java.util.List<String> allow,
+      java.util.List<String> deny,
+      int poolSize,
+      int tenantConnections,
+      Duration poolIdle,
+      Duration checkInterval,
+      Duration connectTimeout) {}
+
   /** The JobRunr background server hosted in each app node. */
   public record Jobs(int workers, int pollIntervalSeconds) {}
 
@@ -86,6 +136,8 @@ public record Settings(
             r.jdbcUrl("hourglass.db.url"),
             r.required("hourglass.db.user"),
             r.optional("hourglass.db.password", ""),
+            r.identifier("hourglass.db.app-user", "hourglass_app"),
+            r.optional("hourglass.db.app-password", ""),
             r.integer("hourglass.db.pool-size", 10, 2, 200));
     var baseUrl = r.httpUrl("hourglass.base-url");
     var oidc =
@@ -109,7 +161,21 @@ public record Settings(
     var sessionTimeout =
         Duration.ofMinutes(r.integer("hourglass.session-timeout-minutes", 30, 1, 24 * 60));
     var demoData = r.bool("hourglass.demo-data", false);
-    return new Settings(database, baseUrl, oidc, mail, jobs, sessionTimeout, demoData);
+    var secrets =
+        new Secrets(
+            r.required("hourglass.secrets.keys"), r.required("hourglass.secrets.active-key"));
+    var targets =
+        new Targets(
+            r.list("hourglass.targets.allow"),
+            r.list("hourglass.targets.deny"),
+            r.integer("hourglass.targets.pool-size", 3, 1, 50),
+            r.integer("hourglass.targets.tenant-connections", 10, 1, 1000),
+            Duration.ofSeconds(r.integer("hourglass.targets.pool-idle-seconds", 300, 5, 86_400)),
+            Duration.ofSeconds(
+                r.integer("hourglass.targets.check-interval-seconds", 60, 5, 86_400)),
+            Duration.ofSeconds(r.integer("hourglass.targets.connect-timeout-seconds", 10, 1, 120)));
+    return new Settings(
+        database, baseUrl, oidc, mail, jobs, sessionTimeout, demoData, secrets, targets);
   }
 
   /** The environment variable MicroProfile Config maps to a key. */
@@ -188,6 +254,24 @@ public record Settings(
         throw new ConfigurationException(
             key, "is '" + raw.get() + "', not a known value", "use one of " + allowed);
       }
+    }
+
+    java.util.List<String> list(String key) {
+      return value(key)
+          .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip))
+          .map(items -> items.filter(i -> !i.isEmpty()).toList())
+          .orElse(java.util.List.of());
+    }
+
+    String identifier(String key, String fallback) {
+      var v = optional(key, fallback);
+      if (!v.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+        throw new ConfigurationException(
+            key,
+            "is '" + v + "', not a plain role name",
+            "use letters, digits and '_' (at most 63), not starting with a digit");
+      }
+      return v;
     }
 
     String jdbcUrl(String key) {

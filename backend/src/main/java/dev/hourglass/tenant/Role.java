@@ -17,6 +17,11 @@ public enum Role {
     return label;
   }
 
+  /** True when a member with this role may do {@code permission}. */
+  public boolean allows(Permission permission) {
+    return includes(permission.least());
+  }
+
   /** True when this role includes everything {@code other} may do. */
   public boolean includes(Role other) {
     return ordinal() <= other.ordinal();

@@ -15,7 +15,7 @@ class ControlPlaneIT {
 
   @Test
   void migrating_creates_the_tenant_tables_and_is_repeatable() throws SQLException {
-    assertThat(db.controlPlane().migrate()).isEqualTo("1");
+    assertThat(db.controlPlane().migrate()).isEqualTo("2");
     try (var c = db.dataSource().getConnection();
         var rs =
             c.createStatement()
@@ -35,10 +35,12 @@ class ControlPlaneIT {
             ControlPlaneDatabase.server().jdbcUrl(name),
             ControlPlaneDatabase.server().user(),
             ControlPlaneDatabase.server().password(),
+            db.appRole().name(),
+            db.appRole().password(),
             2);
     try (var cp = ControlPlane.open(settings)) {
       cp.migrate();
-      try (var c = cp.dataSource().getConnection();
+      try (var c = cp.ownerDataSource().getConnection();
           var s = c.createStatement()) {
         s.executeUpdate(
             "insert into hourglass_schema_history (installed_rank, version, description, type,"
@@ -59,7 +61,12 @@ class ControlPlaneIT {
     var port = FreePorts.pick();
     var settings =
         new Settings.Database(
-            "jdbc:postgresql://127.0.0.1:" + port + "/hourglass", "hourglass", "pa55-secret", 2);
+            "jdbc:postgresql://127.0.0.1:" + port + "/hourglass",
+            "hourglass",
+            "pa55-secret",
+            "hourglass_app",
+            "app-secret",
+            2);
     assertThatThrownBy(() -> ControlPlane.open(settings))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("127.0.0.1:" + port)
@@ -75,9 +82,33 @@ class ControlPlaneIT {
             ControlPlaneDatabase.server().jdbcUrl("hg_no_such_database"),
             ControlPlaneDatabase.server().user(),
             ControlPlaneDatabase.server().password(),
+            "hourglass_app",
+            "",
             2);
     assertThatThrownBy(() -> ControlPlane.open(settings))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void an_app_role_that_could_bypass_row_level_security_stops_the_start() {
+    var name = ControlPlaneDatabase.server().createDatabase("hg_superapp");
+    // The server's admin user is a superuser; as app role it would see every tenant's rows.
+    var settings =
+        new Settings.Database(
+            ControlPlaneDatabase.server().jdbcUrl(name),
+            ControlPlaneDatabase.server().user(),
+            ControlPlaneDatabase.server().password(),
+            ControlPlaneDatabase.server().user(),
+            ControlPlaneDatabase.server().password(),
+            2);
+    try (var cp = ControlPlane.open(settings)) {
+      assertThatThrownBy(cp::migrate)
+          .isInstanceOf(StartupException.class)
+          .hasMessageContaining("is a superuser")
+          .hasMessageContaining("HOURGLASS_DB_APP_USER");
+    } finally {
+      ControlPlaneDatabase.server().dropDatabase(name);
+    }
   }
 }

@@ -19,6 +19,8 @@ class SettingsTest {
     return Map.of(
         "hourglass.db.url", "jdbc:postgresql://db:5432/hourglass",
         "hourglass.db.user", "hourglass",
+        "hourglass.secrets.keys", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "hourglass.secrets.active-key", "k1",
         "hourglass.base-url", "https://hourglass.example.com/",
         "hourglass.oidc.provider-uri", "https://id.example.com/realms/hourglass",
         "hourglass.oidc.client-secret", "client-secret-value");
@@ -42,6 +44,17 @@ class SettingsTest {
     assertThat(s.jobs().workers()).isEqualTo(4);
     assertThat(s.sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(s.demoData()).isFalse();
+    assertThat(s.database().appUser()).isEqualTo("hourglass_app");
+    assertThat(s.targets().allow()).isEmpty();
+    assertThat(s.targets().poolSize()).isEqualTo(3);
+    assertThat(s.targets().tenantConnections()).isEqualTo(10);
+    assertThat(s.targets().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void address_ranges_are_read_as_a_comma_separated_list() {
+    values.put("hourglass.targets.deny", " 10.0.0.0/8, ,192.168.0.0/16 ");
+    assertThat(read().targets().deny()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
   }
 
   @ParameterizedTest
@@ -50,7 +63,9 @@ class SettingsTest {
     "hourglass.db.user, HOURGLASS_DB_USER",
     "hourglass.base-url, HOURGLASS_BASE_URL",
     "hourglass.oidc.provider-uri, HOURGLASS_OIDC_PROVIDER_URI",
-    "hourglass.oidc.client-secret, HOURGLASS_OIDC_CLIENT_SECRET"
+    "hourglass.oidc.client-secret, HOURGLASS_OIDC_CLIENT_SECRET",
+    "hourglass.secrets.keys, HOURGLASS_SECRETS_KEYS",
+    "hourglass.secrets.active-key, HOURGLASS_SECRETS_ACTIVE_KEY"
   })
   void a_missing_required_setting_is_named_with_its_environment_variable(
       String key, String variable) {
@@ -82,7 +97,9 @@ class SettingsTest {
         "hourglass.mail.security|tls13|use one of none, starttls, ssl",
         "hourglass.mail.from|nobody|not a mail address",
         "hourglass.jobs.poll-interval-seconds|1|from 5 to 300",
-        "hourglass.demo-data|maybe|use true or false"
+        "hourglass.demo-data|maybe|use true or false",
+        "hourglass.db.app-user|app-user;drop|not a plain role name",
+        "hourglass.targets.pool-size|0|outside the allowed range"
       })
   void an_invalid_value_is_refused_with_what_to_use_instead(
       String key, String value, String expected) {
@@ -98,9 +115,15 @@ class SettingsTest {
   void secrets_never_appear_in_the_printed_settings() {
     values.put("hourglass.db.password", "db-password-value");
     values.put("hourglass.mail.password", "mail-password-value");
+    values.put("hourglass.db.app-password", "app-password-value");
     var printed = read().toString();
     assertThat(printed)
-        .doesNotContain("db-password-value", "mail-password-value", "client-secret-value")
+        .doesNotContain(
+            "db-password-value",
+            "mail-password-value",
+            "client-secret-value",
+            "app-password-value",
+            "AAAAAAAAAAAAAAAA")
         .contains("password=***", "clientSecret=***");
   }
 

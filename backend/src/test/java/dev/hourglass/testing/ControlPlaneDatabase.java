@@ -18,11 +18,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ControlPlaneDatabase implements BeforeAllCallback, AfterAllCallback {
 
   private String name;
+  private PostgresServer.LoginRole appRole;
   private ControlPlane controlPlane;
 
   @Override
   public void beforeAll(ExtensionContext context) {
     name = server().createDatabase("hg_test");
+    appRole = server().createLoginRole("hg_app");
     controlPlane = ControlPlane.open(settings());
     controlPlane.migrate();
   }
@@ -35,6 +37,9 @@ public final class ControlPlaneDatabase implements BeforeAllCallback, AfterAllCa
     if (name != null) {
       server().dropDatabase(name);
     }
+    if (appRole != null) {
+      server().dropRole(appRole.name());
+    }
   }
 
   public static PostgresServer server() {
@@ -42,11 +47,27 @@ public final class ControlPlaneDatabase implements BeforeAllCallback, AfterAllCa
   }
 
   public Settings.Database settings() {
-    return new Settings.Database(server().jdbcUrl(name), server().user(), server().password(), 5);
+    return new Settings.Database(
+        server().jdbcUrl(name),
+        server().user(),
+        server().password(),
+        appRole.name(),
+        appRole.password(),
+        5);
   }
 
+  /** Connections as the app role: row-level security applies. */
   public DataSource dataSource() {
     return controlPlane.dataSource();
+  }
+
+  /** Connections as the owner role, for arranging data past row-level security. */
+  public DataSource ownerDataSource() {
+    return controlPlane.ownerDataSource();
+  }
+
+  public PostgresServer.LoginRole appRole() {
+    return appRole;
   }
 
   public ControlPlane controlPlane() {

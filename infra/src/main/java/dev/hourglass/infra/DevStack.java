@@ -42,7 +42,8 @@ public final class DevStack implements AutoCloseable {
     /**
      * Reads HOURGLASS_HOME (./.hourglass), HOURGLASS_PORT (8080), HOURGLASS_KEYCLOAK_PORT (8180),
      * HOURGLASS_MAIL_SMTP_PORT (2525), HOURGLASS_MAIL_WEB_PORT (8025), HOURGLASS_DB_URL /
-     * HOURGLASS_DB_USER / HOURGLASS_DB_PASSWORD (embedded PostgreSQL when unset), HOURGLASS_WAR
+     * HOURGLASS_DB_USER / HOURGLASS_DB_PASSWORD / HOURGLASS_DB_APP_USER / HOURGLASS_DB_APP_PASSWORD
+     * (embedded PostgreSQL, with its app role created, when unset), HOURGLASS_WAR
      * (ui/target/hourglass.war), HOURGLASS_PAYARA_JAR (infra/target/servers/payara-micro.jar) and
      * HOURGLASS_KEYCLOAK_ZIP (infra/target/servers/keycloak-dist.zip); relative paths against
      * {@code workDir}.
@@ -55,7 +56,9 @@ public final class DevStack implements AutoCloseable {
                       new ExternalDatabase(
                           url,
                           value(env, "HOURGLASS_DB_USER").orElse("postgres"),
-                          value(env, "HOURGLASS_DB_PASSWORD").orElse("")));
+                          value(env, "HOURGLASS_DB_PASSWORD").orElse(""),
+                          value(env, "HOURGLASS_DB_APP_USER").orElse("hourglass_app"),
+                          value(env, "HOURGLASS_DB_APP_PASSWORD").orElse("")));
       return new Settings(
           path(env, workDir, "HOURGLASS_HOME", ".hourglass"),
           port(env, "HOURGLASS_PORT", 8080),
@@ -138,7 +141,8 @@ public final class DevStack implements AutoCloseable {
   }
 
   /** A control-plane database that runs already. */
-  public record ExternalDatabase(String jdbcUrl, String user, String password) {}
+  public record ExternalDatabase(
+      String jdbcUrl, String user, String password, String appUser, String appPassword) {}
 
   private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -156,6 +160,8 @@ public final class DevStack implements AutoCloseable {
   private String databaseUrl;
   private String databaseUser;
   private String databasePassword;
+  private String appUser;
+  private String appPassword;
 
   private DevStack(Settings settings) {
     this.settings = settings;
@@ -211,6 +217,8 @@ public final class DevStack implements AutoCloseable {
         databaseUrl = db.jdbcUrl();
         databaseUser = db.user();
         databasePassword = db.password();
+        appUser = db.appUser();
+        appPassword = db.appPassword();
       }
       return null;
     }
@@ -219,7 +227,10 @@ public final class DevStack implements AutoCloseable {
             ZonkyPostgres.start(
                 settings.home().resolve("postgres"), 0, logs.resolve("postgres.log")));
     server.createDatabaseIfMissing("hourglass");
+    server.ensureLoginRole("hourglass_app", secrets.appPassword);
     synchronized (this) {
+      appUser = "hourglass_app";
+      appPassword = secrets.appPassword;
       databaseUrl = server.jdbcUrl("hourglass");
       databaseUser = server.user();
       databasePassword = server.password();
@@ -249,10 +260,13 @@ public final class DevStack implements AutoCloseable {
             databaseUrl,
             databaseUser,
             databasePassword,
+            appUser,
+            appPassword,
             appUrl(),
             keycloakUrl(),
             secrets.clientSecret,
-            settings.smtpPort());
+            settings.smtpPort(),
+            "dev1:" + secrets.sealingKey);
     env.put("HOURGLASS_MAIL_CATCHER_URL", "http://127.0.0.1:" + settings.mailWebPort() + "/");
     return env;
   }
@@ -464,14 +478,20 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
-  /** Generated once per HOURGLASS_HOME, so sign-in stays the same between starts. */
+  /**
+   * Generated once per HOURGLASS_HOME, so sign-in and sealed secrets stay the same between starts.
+   */
   private static final class Secrets {
     final String demoPassword;
     final String clientSecret;
+    final String appPassword;
+    final String sealingKey;
 
-    private Secrets(String demoPassword, String clientSecret) {
-      this.demoPassword = demoPassword;
-      this.clientSecret = clientSecret;
+    private Secrets(Properties p) {
+      this.demoPassword = p.getProperty("demo.password");
+      this.clientSecret = p.getProperty("oidc.client.secret");
+      this.appPassword = p.getProperty("db.app.password");
+      this.sealingKey = p.getProperty("secrets.key.dev1");
     }
 
     static Secrets loadOrCreate(Path file) {
@@ -482,24 +502,34 @@ public final class DevStack implements AutoCloseable {
             properties.load(in);
           }
         }
-        String demo = properties.getProperty("demo.password");
-        String client = properties.getProperty("oidc.client.secret");
-        if (demo == null || client == null) {
-          demo = demo != null ? demo : RandomSecrets.urlSafe(9);
-          client = client != null ? client : RandomSecrets.urlSafe(32);
-          Directories.writePrivate(
-              file,
-              "# Generated by ./hourglass run. Delete this file to get new ones.\n"
-                  + "demo.password="
-                  + demo
-                  + "\noidc.client.secret="
-                  + client
-                  + "\n");
+        boolean changed = false;
+        changed |= fill(properties, "demo.password", () -> RandomSecrets.urlSafe(9));
+        changed |= fill(properties, "oidc.client.secret", () -> RandomSecrets.urlSafe(32));
+        changed |= fill(properties, "db.app.password", () -> RandomSecrets.urlSafe(24));
+        changed |= fill(properties, "secrets.key.dev1", RandomSecrets::aesKeyBase64);
+        if (changed) {
+          StringBuilder text =
+              new StringBuilder(
+                  "# Generated by ./hourglass run. Deleting secrets.key.dev1 makes stored database"
+                      + " passwords unreadable.\n");
+          for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+            text.append(key).append('=').append(properties.getProperty(key)).append('\n');
+          }
+          Directories.writePrivate(file, text.toString());
         }
-        return new Secrets(demo, client);
+        return new Secrets(properties);
       } catch (IOException e) {
         throw new UncheckedIOException("Could not read or write " + file, e);
       }
+    }
+
+    private static boolean fill(
+        Properties p, String key, java.util.function.Supplier<String> generator) {
+      if (p.getProperty(key) != null) {
+        return false;
+      }
+      p.setProperty(key, generator.get());
+      return true;
     }
   }
 }

@@ -118,6 +118,56 @@ public interface PostgresServer extends AutoCloseable {
     }
   }
 
+  /** A login role created for a test or the launcher; {@code password} is random. */
+  record LoginRole(String name, String password) {
+    @Override
+    public String toString() {
+      return "LoginRole[name=" + name + ", password=***]";
+    }
+  }
+
+  /**
+   * Creates a login role named {@code prefix_<8 random characters>} with a random password and no
+   * special attributes (no superuser, no BYPASSRLS), as the app's request role must be.
+   */
+  default LoginRole createLoginRole(String prefix) {
+    String name = DatabaseNames.requireValid(prefix) + "_" + DatabaseNames.randomSuffix();
+    String password = DatabaseNames.randomSuffix() + DatabaseNames.randomSuffix();
+    ensureLoginRole(name, password);
+    return new LoginRole(name, password);
+  }
+
+  /** Creates role {@code name} if missing and (re)sets its password. */
+  default void ensureLoginRole(String name, String password) {
+    DatabaseNames.requireValid(name);
+    if (!password.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("Role passwords here use letters, digits, '_' and '-'");
+    }
+    try (Connection admin = connect(adminDatabase());
+        Statement st = admin.createStatement()) {
+      st.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + name
+              + "') THEN CREATE ROLE \""
+              + name
+              + "\" LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
+      st.execute("ALTER ROLE \"" + name + "\" PASSWORD '" + password + "'");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not create role " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops role {@code name}; drop the databases holding its grants first. */
+  default void dropRole(String name) {
+    DatabaseNames.requireValid(name);
+    try (Connection admin = connect(adminDatabase());
+        Statement drop = admin.createStatement()) {
+      drop.execute("DROP ROLE IF EXISTS \"" + name + "\"");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not drop role " + name + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   void close();
 

@@ -16,4 +16,11 @@ public final class RandomSecrets {
     RANDOM.nextBytes(random);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
+
+  /** A fresh 256-bit AES key in standard base64, the form HOURGLASS_SECRETS_KEYS takes. */
+  public static String aesKeyBase64() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
 }

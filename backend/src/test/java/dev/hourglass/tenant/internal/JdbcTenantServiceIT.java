@@ -20,7 +20,20 @@ class JdbcTenantServiceIT {
   @RegisterExtension static ControlPlaneDatabase db = new ControlPlaneDatabase();
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T09:00:00Z"));
-  private final JdbcTenantService tenants = new JdbcTenantService(db.dataSource(), clock);
+  private final JdbcTenantService tenants =
+      new JdbcTenantService(
+          db.dataSource(),
+          clock,
+          // No test here sends mail: nothing listens on this port.
+          new dev.hourglass.mail.internal.JakartaMailGateway(
+              new dev.hourglass.platform.Settings.Mail(
+                  "127.0.0.1",
+                  dev.hourglass.infra.FreePorts.pick(),
+                  dev.hourglass.platform.Settings.MailSecurity.NONE,
+                  "",
+                  "",
+                  "hourglass@example.com")),
+          java.net.URI.create("http://hourglass.test"));
 
   private static Caller aPerson(String name) {
     return new Caller(
@@ -82,7 +95,7 @@ class JdbcTenantServiceIT {
     clock.advance(java.time.Duration.ofHours(2));
     tenants.recordSignIn(new Caller(subject, "cleo", "Cleo Smith", "cleo@example.com"));
 
-    try (var c = db.dataSource().getConnection();
+    try (var c = db.ownerDataSource().getConnection();
         var ps =
             c.prepareStatement(
                 "select display_name, last_seen > first_seen from person where subject = ?")) {
@@ -96,7 +109,7 @@ class JdbcTenantServiceIT {
   }
 
   private long count(String table) throws SQLException {
-    try (var c = db.dataSource().getConnection();
+    try (var c = db.ownerDataSource().getConnection();
         var rs = c.createStatement().executeQuery("select count(*) from " + table)) {
       rs.next();
       return rs.getLong(1);

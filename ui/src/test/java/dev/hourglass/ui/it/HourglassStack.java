@@ -26,6 +26,7 @@ final class HourglassStack {
   private static HourglassStack instance;
 
   final PostgresServer postgres;
+  final PostgresServer.LoginRole appRole;
   final String database;
   final MailCatcher mail;
   final KeycloakServer keycloak;
@@ -40,6 +41,7 @@ final class HourglassStack {
     var clientSecret = RandomSecrets.urlSafe(18);
     postgres = PostgresServer.fromEnvironmentOrEmbedded();
     database = postgres.createDatabase("hg_browser");
+    appRole = postgres.createLoginRole("hg_app");
     mail = MailCatcher.start(0, 0);
     int appPort = FreePorts.pick();
     int keycloakPort = FreePorts.pick();
@@ -73,10 +75,13 @@ final class HourglassStack {
             postgres.jdbcUrl(database),
             postgres.user(),
             postgres.password(),
+            appRole.name(),
+            appRole.password(),
             appUrl,
             keycloakUrl,
             clientSecret,
-            mail.smtpPort());
+            mail.smtpPort(),
+            "test1:" + RandomSecrets.aesKeyBase64());
     // The shortest idle timeout, so SessionExpiryIT can watch a session expire.
     env.put("HOURGLASS_SESSION_TIMEOUT_MINUTES", "1");
     return env;
@@ -113,6 +118,7 @@ final class HourglassStack {
     keycloak.close();
     mail.close();
     postgres.dropDatabase(database);
+    postgres.dropRole(appRole.name());
     postgres.close();
   }
 
