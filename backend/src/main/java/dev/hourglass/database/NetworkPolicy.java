@@ -204,7 +204,10 @@ public final class NetworkPolicy {
       addresses.add(endpoint.getAddress());
     }
     String host = endpoint.getHostString();
-    if (IpRange.literal(host).isEmpty()) {
+    var literal = IpRange.literal(host);
+    if (literal.isPresent()) {
+      addresses.add(literal.get());
+    } else {
       try {
         addresses.addAll(List.of(InetAddress.getAllByName(host)));
       } catch (UnknownHostException e) {

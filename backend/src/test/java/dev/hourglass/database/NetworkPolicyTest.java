@@ -48,6 +48,15 @@ class NetworkPolicyTest {
   }
 
   @Test
+  void a_protected_endpoint_given_as_an_unresolved_ip_literal_is_protected() {
+    var policy =
+        NetworkPolicy.of(
+            List.of(), List.of(), List.of(InetSocketAddress.createUnresolved("10.1.2.3", 5432)));
+    assertThat(policy.refusal(ip("10.1.2.3"), 5432)).isPresent();
+    assertThat(policy.refusal(ip("10.1.2.3"), 5433)).isEmpty();
+  }
+
+  @Test
   void the_cloud_metadata_address_is_refused_by_default() {
     assertThat(OPEN.refusal(ip("169.254.169.254"), 80))
         .hasValueSatisfying(reason -> assertThat(reason).contains("169.254.169.254", "link-local"));
