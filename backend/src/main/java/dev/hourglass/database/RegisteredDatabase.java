@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * A database of a tenant as the dashboard and forms see it. It carries no password: stored
- * passwords are never shown back.
+ * passwords are never shown back. The CA certificate is public and is shown.
  *
  * @param version increases with every edit; an edit names the version it started from
  */
@@ -20,7 +20,7 @@ public record RegisteredDatabase(
     String database,
     String user,
     SslMode sslMode,
-    boolean hasCaCertificate,
+    Optional<String> caCertificate,
     int version,
     Instant createdAt,
     Instant updatedAt,

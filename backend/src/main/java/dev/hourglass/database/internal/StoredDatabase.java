@@ -122,7 +122,7 @@ final class StoredDatabase {
         rs.getString("database_name"),
         rs.getString("username"),
         SslMode.valueOf(rs.getString("ssl_mode")),
-        rs.getString("ca_certificate") != null,
+        Optional.ofNullable(rs.getString("ca_certificate")),
         rs.getInt("version"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(),

@@ -26,7 +26,7 @@ import jakarta.inject.Inject;
  * to {@link WelcomeView} to create one.
  */
 @Dependent
-class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver {
+public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver {
   private static final long serialVersionUID = 1L;
 
   private final SignedInPerson person;
@@ -69,7 +69,7 @@ class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver 
     addToNavbar(header);
 
     var nav = new SideNav();
-    nav.addItem(new SideNavItem("Overview", OverviewView.class));
+    nav.addItem(new SideNavItem("Databases", ""));
     addToDrawer(nav);
   }
 

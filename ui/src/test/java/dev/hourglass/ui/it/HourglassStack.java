@@ -84,6 +84,9 @@ final class HourglassStack {
             "test1:" + RandomSecrets.aesKeyBase64());
     // The shortest idle timeout, so SessionExpiryIT can watch a session expire.
     env.put("HOURGLASS_SESSION_TIMEOUT_MINUTES", "1");
+    // Quick fleet checks, so FleetIT sees a stopped database turn unreachable within seconds.
+    env.put("HOURGLASS_TARGETS_CHECK_INTERVAL_SECONDS", "5");
+    env.put("HOURGLASS_TARGETS_CONNECT_TIMEOUT_SECONDS", "3");
     return env;
   }
 

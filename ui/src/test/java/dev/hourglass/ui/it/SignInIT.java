@@ -46,7 +46,7 @@ class SignInIT {
 
       browser.waitForText(By.id("current-person"), "Nico Newcomer");
       browser.waitForText(By.id("current-tenant"), "Night Shift");
-      assertThat(browser.waitFor(By.id("overview-title")).getText()).isEqualTo("Overview");
+      assertThat(browser.waitFor(By.id("fleet-title")).getText()).isEqualTo("Databases");
       browser.screenshot("3-shell");
 
       browser.driver.findElement(By.id("sign-out")).click();

@@ -1,0 +1,175 @@
+package dev.hourglass.ui.database;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import dev.hourglass.common.UserFacingException;
+import dev.hourglass.database.Capabilities;
+import dev.hourglass.database.DatabaseId;
+import dev.hourglass.database.DatabaseService;
+import dev.hourglass.database.RegisteredDatabase;
+import dev.hourglass.security.Caller;
+import dev.hourglass.tenant.Permission;
+import dev.hourglass.tenant.TenantId;
+import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.SignedInPerson;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.ZoneOffset;
+
+/** One database: where it is, whether it answers, what it runs, and what can be done to it. */
+@Route(value = "databases", layout = MainLayout.class)
+@Dependent
+class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, HasDynamicTitle {
+  private static final long serialVersionUID = 1L;
+
+  private final transient DatabaseService databases;
+  private final Caller caller;
+  private final TenantId tenant; // null for a person without a team: the layout sends them on
+  private final boolean mayManage;
+  private final H2 title = new H2();
+  private final FormLayout facts = new FormLayout();
+  private RegisteredDatabase shown;
+
+  @Inject
+  DatabaseView(SignedInPerson person, DatabaseService databases) {
+    this.databases = databases;
+    this.caller = person.caller();
+    var membership = person.currentMembership();
+    this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
+    this.mayManage =
+        membership.map(m -> m.role().allows(Permission.MANAGE_DATABASES)).orElse(false);
+    title.setId("db-title");
+    facts.setId("db-facts");
+  }
+
+  @Override
+  public void setParameter(BeforeEvent event, String id) {
+    if (tenant == null) {
+      return;
+    }
+    try {
+      shown = databases.get(caller, tenant, DatabaseId.parse(id));
+    } catch (UserFacingException e) {
+      Feedback.error(e.getMessage());
+      event.forwardTo(FleetView.class);
+      return;
+    }
+    render();
+  }
+
+  @Override
+  public String getPageTitle() {
+    return (shown == null ? "Database" : shown.name()) + " · Hourglass";
+  }
+
+  private void render() {
+    removeAll();
+    facts.removeAll();
+    var d = shown;
+    var now = Clock.systemUTC().instant();
+    title.setText(d.name());
+    var status =
+        new Span(
+            Formats.status(d, ZoneOffset.UTC, now)
+                + (d.status().kind().name().equals("UNREACHABLE")
+                    ? ": " + d.status().message()
+                    : ""));
+    status.setId("db-status");
+    status.getElement().setAttribute("data-status", d.status().kind().name());
+    status.getStyle().set("color", Formats.color(d.status().kind())).set("font-weight", "600");
+    facts.addFormItem(status, "Status");
+    facts.addFormItem(new Span(d.address()), "Address");
+    facts.addFormItem(new Span(d.user()), "User");
+    facts.addFormItem(new Span(d.sslMode().value() + " – " + d.sslMode().label()), "SSL");
+    facts.addFormItem(new Span(d.environment().isEmpty() ? "–" : d.environment()), "Environment");
+    var caps = d.capabilities();
+    facts.addFormItem(
+        new Span(caps.map(c -> "PostgreSQL " + c.serverVersion()).orElse("not known yet")),
+        "Server");
+    facts.addFormItem(
+        new Span(
+            caps.flatMap(Capabilities::timescaledbVersion)
+                .map(v -> "TimescaleDB " + v)
+                .orElse("not installed")),
+        "TimescaleDB");
+    facts.addFormItem(
+        new Span(
+            caps.flatMap(Capabilities::pgCronVersion)
+                .map(
+                    v ->
+                        "pg_cron "
+                            + v
+                            + caps.flatMap(Capabilities::cronDatabaseName)
+                                .map(n -> " (cron.database_name = " + n + ")")
+                                .orElse(""))
+                .orElse("not installed")),
+        "pg_cron");
+    facts.addFormItem(
+        new Span(
+            caps.map(c -> c.canCreateProcedures() ? "yes" : "no: the user has CREATE on no schema")
+                .orElse("not known yet")),
+        "May create procedures");
+    facts.addFormItem(
+        new Span(d.status().lastCheck().map(t -> Formats.ago(t, now)).orElse("never")),
+        "Last check");
+
+    var refresh = new Button("Check now", e -> refresh());
+    refresh.setId("db-refresh");
+    var edit = new RouterLink("Edit", DatabaseEditView.class, d.id().toString());
+    edit.setId("db-edit");
+    edit.setVisible(mayManage);
+    var remove = new Button("Remove…", e -> confirmRemove());
+    remove.setId("db-remove");
+    remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    remove.setVisible(mayManage);
+    var back = new RouterLink("All databases", FleetView.class);
+    add(back, title, facts, new HorizontalLayout(refresh, edit, remove));
+  }
+
+  private void refresh() {
+    try {
+      shown = databases.refresh(caller, tenant, shown.id());
+      render();
+    } catch (UserFacingException e) {
+      Feedback.error(e.getMessage());
+    }
+  }
+
+  private void confirmRemove() {
+    var dialog =
+        new ConfirmDialog(
+            "Remove " + shown.name() + "?",
+            "Hourglass stops checking it and closes its connections. Its actions are archived"
+                + " with their run history, which stays readable; nothing is changed in the"
+                + " database itself. Its name becomes free for a new registration.",
+            "Remove",
+            e -> remove(),
+            "Cancel",
+            e -> {});
+    dialog.setConfirmButtonTheme("error primary");
+    dialog.setId("db-remove-dialog");
+    dialog.open();
+  }
+
+  private void remove() {
+    try {
+      databases.remove(caller, tenant, shown.id());
+      Feedback.success("Removed " + shown.name() + ".");
+      getUI().ifPresent(ui -> ui.navigate(FleetView.class));
+    } catch (UserFacingException e) {
+      Feedback.error(e.getMessage());
+    }
+  }
+}

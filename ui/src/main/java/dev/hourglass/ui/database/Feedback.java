@@ -1,0 +1,40 @@
+package dev.hourglass.ui.database;
+
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import dev.hourglass.database.ConnectionCheck;
+
+/** Messages on the fleet pages: the services' sentences, shown as they are. */
+final class Feedback {
+
+  private Feedback() {}
+
+  static void error(String message) {
+    var n = Notification.show(message, 8000, Notification.Position.TOP_CENTER);
+    n.addThemeVariants(NotificationVariant.LUMO_ERROR);
+  }
+
+  static void success(String message) {
+    var n = Notification.show(message, 3000, Notification.Position.TOP_CENTER);
+    n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+  }
+
+  /** Shows a connection test's outcome in {@code area}: what failed, or what was found. */
+  static void check(Div area, ConnectionCheck check) {
+    area.setVisible(true);
+    area.removeAll();
+    area.getElement()
+        .setAttribute("data-outcome", check.ok() ? "OK" : check.problem().orElseThrow().name());
+    area.getStyle()
+        .set("padding", "var(--lumo-space-s) var(--lumo-space-m)")
+        .set("border-radius", "var(--lumo-border-radius-m)")
+        .set(
+            "background",
+            check.ok() ? "var(--lumo-success-color-10pct)" : "var(--lumo-error-color-10pct)")
+        .set(
+            "color",
+            check.ok() ? "var(--lumo-success-text-color)" : "var(--lumo-error-text-color)");
+    area.setText(check.message());
+  }
+}
