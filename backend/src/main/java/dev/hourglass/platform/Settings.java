@@ -131,14 +131,7 @@ public record Settings(
    */
   public static Settings read(Function<String, Optional<String>> source) {
     var r = new Reader(source);
-    var database =
-        new Database(
-            r.jdbcUrl("hourglass.db.url"),
-            r.required("hourglass.db.user"),
-            r.optional("hourglass.db.password", ""),
-            r.identifier("hourglass.db.app-user", "hourglass_app"),
-            r.optional("hourglass.db.app-password", ""),
-            r.integer("hourglass.db.pool-size", 10, 2, 200));
+    var database = readDatabase(source);
     var baseUrl = r.httpUrl("hourglass.base-url");
     var oidc =
         new Oidc(
@@ -161,9 +154,7 @@ public record Settings(
     var sessionTimeout =
         Duration.ofMinutes(r.integer("hourglass.session-timeout-minutes", 30, 1, 24 * 60));
     var demoData = r.bool("hourglass.demo-data", false);
-    var secrets =
-        new Secrets(
-            r.required("hourglass.secrets.keys"), r.required("hourglass.secrets.active-key"));
+    var secrets = readSecrets(source);
     var targets =
         new Targets(
             r.list("hourglass.targets.allow"),
@@ -176,6 +167,28 @@ public record Settings(
             Duration.ofSeconds(r.integer("hourglass.targets.connect-timeout-seconds", 10, 1, 120)));
     return new Settings(
         database, baseUrl, oidc, mail, jobs, sessionTimeout, demoData, secrets, targets);
+  }
+
+  /**
+   * Reads only the control-plane settings, for maintenance commands that neither serve pages nor
+   * send mail (the key rotation), so they need not be given the OpenID Connect settings.
+   */
+  public static Database readDatabase(Function<String, Optional<String>> source) {
+    var r = new Reader(source);
+    return new Database(
+        r.jdbcUrl("hourglass.db.url"),
+        r.required("hourglass.db.user"),
+        r.optional("hourglass.db.password", ""),
+        r.identifier("hourglass.db.app-user", "hourglass_app"),
+        r.optional("hourglass.db.app-password", ""),
+        r.integer("hourglass.db.pool-size", 10, 2, 200));
+  }
+
+  /** Reads only the sealing keys; see {@link #readDatabase}. */
+  public static Secrets readSecrets(Function<String, Optional<String>> source) {
+    var r = new Reader(source);
+    return new Secrets(
+        r.required("hourglass.secrets.keys"), r.required("hourglass.secrets.active-key"));
   }
 
   /** The environment variable MicroProfile Config maps to a key. */

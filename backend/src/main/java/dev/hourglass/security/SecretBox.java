@@ -94,6 +94,11 @@ public final class SecretBox {
     return activeKeyId;
   }
 
+  /** Whether a key with this id is configured, for messages about values it cannot open. */
+  public boolean knows(String keyId) {
+    return keys.containsKey(keyId);
+  }
+
   /** Seals {@code plaintext} under the active key, bound to {@code context}. */
   public byte[] seal(String plaintext, String context) {
     Objects.requireNonNull(plaintext, "plaintext");
