@@ -11,16 +11,16 @@ import javax.sql.DataSource;
  * newcomer lands on a populated app. Idempotent: runs at every start, inserts only what is missing.
  * Later capabilities extend it.
  */
-final class DemoData {
+public final class DemoData {
 
   /** The demo user's Keycloak id, fixed in the realm file. */
-  static final String DEMO_SUBJECT = "b8fb2f76-2cfe-46df-a54a-6dd1d5486d94";
+  public static final String DEMO_SUBJECT = "b8fb2f76-2cfe-46df-a54a-6dd1d5486d94";
 
-  static final UUID DEMO_TENANT = UUID.fromString("6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00");
+  public static final UUID DEMO_TENANT = UUID.fromString("6f1d2c3b-0a9e-4f8d-b7c6-5e4d3c2b1a00");
 
   private DemoData() {}
 
-  static void ensure(DataSource dataSource, Clock clock) {
+  public static void ensure(DataSource dataSource, Clock clock) {
     var now = Timestamp.from(clock.instant());
     try (var c = dataSource.getConnection()) {
       c.setAutoCommit(false);

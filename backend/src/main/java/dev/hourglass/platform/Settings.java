@@ -23,7 +23,8 @@ public record Settings(
     Duration sessionTimeout,
     boolean demoData,
     Secrets secrets,
-    Targets targets) {
+    Targets targets,
+    java.util.List<String> demoTargets) {
 
   /**
    * The control-plane PostgreSQL.
@@ -166,7 +167,16 @@ public record Settings(
                 r.integer("hourglass.targets.check-interval-seconds", 60, 5, 86_400)),
             Duration.ofSeconds(r.integer("hourglass.targets.connect-timeout-seconds", 10, 1, 120)));
     return new Settings(
-        database, baseUrl, oidc, mail, jobs, sessionTimeout, demoData, secrets, targets);
+        database,
+        baseUrl,
+        oidc,
+        mail,
+        jobs,
+        sessionTimeout,
+        demoData,
+        secrets,
+        targets,
+        r.list("hourglass.demo-targets"));
   }
 
   /**

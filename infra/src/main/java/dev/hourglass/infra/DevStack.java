@@ -154,6 +154,8 @@ public final class DevStack implements AutoCloseable {
   // Guarded by this; written as the parts come up, so close() during start stops what is there.
   private boolean closed;
   private PostgresServer postgres;
+  private PostgresServer demoTargets;
+  private String demoTargetList = "";
   private MailCatcher mail;
   private KeycloakServer keycloak;
   private PayaraMicroServer payara;
@@ -190,9 +192,38 @@ public final class DevStack implements AutoCloseable {
     Future<PostgresServer> postgresStart = starters.submit(this::startPostgres);
     register(MailCatcher.start(settings.smtpPort(), settings.mailWebPort()));
     await(postgresStart);
+    startDemoTargets();
     Future<PayaraMicroServer> payaraStart = starters.submit(this::startPayara);
     await(payaraStart);
     await(keycloakStart);
+  }
+
+  /**
+   * A second local PostgreSQL with the demo team's databases: the network policy keeps tenants off
+   * the control plane's own server, so demo targets cannot live there.
+   */
+  private void startDemoTargets() {
+    ZonkyPostgres server =
+        ZonkyPostgres.start(settings.home().resolve("targets"), 0, logs.resolve("targets.log"));
+    synchronized (this) {
+      if (closed) {
+        closeQuietly(server);
+        throw new IllegalStateException("Stopping");
+      }
+      demoTargets = server;
+    }
+    server.createDatabaseIfMissing("demo_sales");
+    server.createDatabaseIfMissing("demo_metrics");
+    String at = "127.0.0.1:" + server.port();
+    synchronized (this) {
+      // name=host:port/database; the last one stays unreachable on purpose (nothing on port 1).
+      demoTargetList =
+          "Sales="
+              + at
+              + "/demo_sales,Metrics="
+              + at
+              + "/demo_metrics,Legacy reports=127.0.0.1:1/legacy";
+    }
   }
 
   private KeycloakServer startKeycloak() {
@@ -268,6 +299,7 @@ public final class DevStack implements AutoCloseable {
             settings.smtpPort(),
             "dev1:" + secrets.sealingKey);
     env.put("HOURGLASS_MAIL_CATCHER_URL", "http://127.0.0.1:" + settings.mailWebPort() + "/");
+    env.put("HOURGLASS_DEMO_TARGETS", demoTargetList);
     return env;
   }
 
@@ -378,6 +410,7 @@ public final class DevStack implements AutoCloseable {
       parts.add(payara);
       parts.add(keycloak);
       parts.add(mail);
+      parts.add(demoTargets);
       parts.add(postgres);
     }
     parts.forEach(DevStack::closeQuietly);
