@@ -285,7 +285,7 @@ public final class DevStack implements AutoCloseable {
   }
 
   /** What the app reads through MicroProfile Config. */
-  synchronized Map<String, String> appEnvironment() {
+  public synchronized Map<String, String> appEnvironment() {
     Map<String, String> env =
         AppEnvironment.of(
             databaseUrl,
