@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * Where Keycloak returns after sign-in. The OpenID mechanism has already validated the code and
- * tokens by the time this runs; it only sends the person to the app root.
+ * tokens by the time this runs; it sends the person to the page an open entry point asked for
+ * ({@link ReturnPath}, e.g. an invitation), else to the app root.
  */
 @WebServlet(CallbackServlet.PATH)
 public class CallbackServlet extends HttpServlet {
@@ -17,6 +18,7 @@ public class CallbackServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    resp.sendRedirect(req.getContextPath() + "/");
+    var target = ReturnPath.take(req.getSession(false)).orElse("/");
+    resp.sendRedirect(req.getContextPath() + target);
   }
 }

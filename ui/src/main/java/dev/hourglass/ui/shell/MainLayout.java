@@ -2,6 +2,8 @@ package dev.hourglass.ui.shell;
 
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
@@ -16,6 +18,7 @@ import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.hourglass.tenant.Membership;
 import dev.hourglass.ui.security.SignOutPath;
+import dev.hourglass.ui.tenant.TeamPaths;
 import dev.hourglass.ui.tenant.WelcomeView;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -23,7 +26,8 @@ import jakarta.inject.Inject;
 /**
  * The shell around every signed-in page: who is signed in, which tenant they work in (with a
  * switcher when they belong to several), navigation, and sign-out. People without a tenant are sent
- * to {@link WelcomeView} to create one.
+ * to {@link WelcomeView} to create one. Public so that views of every feature package can name it
+ * as their layout.
  */
 @Dependent
 public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterObserver {
@@ -58,10 +62,17 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
     signOut.setId("sign-out");
     signOut.setRouterIgnore(true);
 
+    var newTeam =
+        new Button(
+            "New team",
+            e -> e.getSource().getUI().ifPresent(ui -> ui.navigate(TeamPaths.NEW_TEAM)));
+    newTeam.setId("new-team");
+    newTeam.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+
     var spacer = new Span();
     var header =
         new HorizontalLayout(
-            new DrawerToggle(), title, spacer, tenantName, tenantSwitch, name, signOut);
+            new DrawerToggle(), title, spacer, tenantName, tenantSwitch, newTeam, name, signOut);
     header.setWidthFull();
     header.setAlignItems(FlexComponent.Alignment.CENTER);
     header.expand(spacer);
@@ -70,6 +81,7 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
 
     var nav = new SideNav();
     nav.addItem(new SideNavItem("Databases", ""));
+    nav.addItem(new SideNavItem("Team", TeamPaths.TEAM));
     addToDrawer(nav);
   }
 
