@@ -221,11 +221,9 @@ public final class FleetDashboardBench {
           t = System.nanoTime();
           ps.executeUpdate();
         }
-        wait.until(
-            d ->
-                !d.findElements(
-                        By.xpath("//vaadin-grid-cell-content//span[@data-status='" + status + "']"))
-                    .isEmpty());
+        var statusOfRow =
+            By.cssSelector("span[data-status-of='" + name + "'][data-status='" + status + "']");
+        wait.until(d -> !d.findElements(statusOfRow).isEmpty());
         pushes.add(ms(t));
       }
       report

@@ -123,7 +123,8 @@ class FleetView extends VerticalLayout {
         .setHeader("Status")
         .setSortable(true)
         .setComparator(d -> d.status().kind().ordinal())
-        .setFlexGrow(2);
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     grid.addColumn(
             d -> d.status().lastCheck().map(t -> Formats.ago(t, clock.instant())).orElse("never"))
         .setHeader("Last check");
@@ -155,6 +156,7 @@ class FleetView extends VerticalLayout {
     var badge = new Span(Formats.status(d, zone, clock.instant()));
     badge.getStyle().set("color", Formats.color(d.status().kind())).set("font-weight", "600");
     badge.getElement().setAttribute("data-status", d.status().kind().name());
+    badge.getElement().setAttribute("data-status-of", d.name());
     if (d.status().kind() == DatabaseStatus.Kind.UNREACHABLE) {
       badge.getElement().setAttribute("title", d.status().message());
     }

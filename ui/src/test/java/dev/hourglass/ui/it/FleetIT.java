@@ -49,13 +49,7 @@ class FleetIT {
   }
 
   private static By statusOf(String name, String status) {
-    // The grid renders each cell into the light DOM; a row's cells share the same slot order.
-    return By.xpath(
-        "//vaadin-grid-cell-content[.//a[@data-database='"
-            + name
-            + "']]/following-sibling::vaadin-grid-cell-content[.//span[@data-status='"
-            + status
-            + "']]");
+    return By.cssSelector("span[data-status-of='" + name + "'][data-status='" + status + "']");
   }
 
   @Test

@@ -213,7 +213,7 @@ class TeamIT {
         b,
         () ->
             !b.driver.findElements(By.id("team-title")).isEmpty()
-                || !b.driver.findElements(By.id("overview-title")).isEmpty());
+                || !b.driver.findElements(By.id("fleet-title")).isEmpty());
     if (b.driver.findElements(By.id("team-title")).isEmpty()) {
       b.driver.get(stack.appUrl() + "/team");
     }
