@@ -13,6 +13,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -56,6 +57,8 @@ class FleetView extends VerticalLayout {
   private final boolean mayManage;
 
   private final Grid<RegisteredDatabase> grid = new Grid<>();
+  private final ListDataProvider<RegisteredDatabase> rows =
+      new ListDataProvider<>(new java.util.ArrayList<>());
   private final TextField search = new TextField();
   private final Select<String> environment = new Select<>();
   private final Select<String> status = new Select<>();
@@ -136,7 +139,7 @@ class FleetView extends VerticalLayout {
         .setHeader("pg_cron");
     grid.addColumn(RegisteredDatabase::address).setHeader("Address").setFlexGrow(2);
     grid.setSizeFull();
-    grid.setItems(List.of());
+    grid.setItems(rows);
 
     empty.setId("fleet-empty");
     empty.setVisible(false);
@@ -206,7 +209,10 @@ class FleetView extends VerticalLayout {
   }
 
   private void show(List<RegisteredDatabase> list) {
-    grid.setItems(list);
+    // The same data provider, refreshed: the grid keeps its scroll position and sort order.
+    rows.getItems().clear();
+    rows.getItems().addAll(list);
+    rows.refreshAll();
     var tags = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
     list.stream().map(RegisteredDatabase::environment).filter(e -> !e.isEmpty()).forEach(tags::add);
     var current = environment.getValue();
@@ -239,16 +245,13 @@ class FleetView extends VerticalLayout {
     var text = search.getValue() == null ? "" : search.getValue().strip().toLowerCase(Locale.ROOT);
     var env = environment.getValue();
     var kind = status.getValue();
-    grid.getListDataView()
-        .setFilter(
-            d ->
-                (text.isEmpty()
-                        || d.name().toLowerCase(Locale.ROOT).contains(text)
-                        || d.host().toLowerCase(Locale.ROOT).contains(text)
-                        || d.database().toLowerCase(Locale.ROOT).contains(text))
-                    && (env == null || ANY.equals(env) || env.equalsIgnoreCase(d.environment()))
-                    && (kind == null
-                        || ANY.equals(kind)
-                        || kind.equals(d.status().kind().label())));
+    rows.setFilter(
+        d ->
+            (text.isEmpty()
+                    || d.name().toLowerCase(Locale.ROOT).contains(text)
+                    || d.host().toLowerCase(Locale.ROOT).contains(text)
+                    || d.database().toLowerCase(Locale.ROOT).contains(text))
+                && (env == null || ANY.equals(env) || env.equalsIgnoreCase(d.environment()))
+                && (kind == null || ANY.equals(kind) || kind.equals(d.status().kind().label())));
   }
 }
