@@ -62,8 +62,14 @@ public class Fleet {
     return pools;
   }
 
+  /** The pools, as other features see them. */
+  @jakarta.enterprise.inject.Produces
+  public dev.hourglass.database.DatabaseConnections connections() {
+    return pools;
+  }
+
   @PreDestroy
-  void close() {
+  public void close() {
     pools.close();
   }
 }

@@ -33,7 +33,8 @@ import javax.sql.DataSource;
  * Settings.Targets#poolIdle()} unused. Across one tenant's pools at most {@link
  * Settings.Targets#tenantConnections()} physical connections are open at once.
  */
-public final class TargetPools implements AutoCloseable {
+public final class TargetPools
+    implements AutoCloseable, dev.hourglass.database.DatabaseConnections {
 
   /** The subject recorded for the control-plane reads the pools make on nobody's behalf. */
   static final String SYSTEM = "system:pools";
@@ -118,6 +119,11 @@ public final class TargetPools implements AutoCloseable {
 
   /** SQLSTATE too_many_connections, used for the tenant's cap. */
   static final String CAP_REACHED = "53300";
+
+  @Override
+  public Connection open(TenantId tenant, DatabaseId id) throws SQLException {
+    return connect(tenant, id);
+  }
 
   /** Closes the database's pool; the next {@link #connect} builds a new one. */
   public void evict(DatabaseId id) {

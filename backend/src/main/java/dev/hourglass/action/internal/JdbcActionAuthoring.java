@@ -1,0 +1,261 @@
+package dev.hourglass.action.internal;
+
+import static dev.hourglass.common.Transactions.inTransaction;
+
+import dev.hourglass.action.ActionAuthoring;
+import dev.hourglass.action.ActionConfig;
+import dev.hourglass.action.ForegroundRun;
+import dev.hourglass.action.Notice;
+import dev.hourglass.action.Routine;
+import dev.hourglass.action.RoutineName;
+import dev.hourglass.action.SqlProblem;
+import dev.hourglass.common.InvalidInputException;
+import dev.hourglass.common.UserFacingException;
+import dev.hourglass.database.DatabaseConnections;
+import dev.hourglass.database.DatabaseId;
+import dev.hourglass.security.Caller;
+import dev.hourglass.tenant.Permission;
+import dev.hourglass.tenant.TenantAccess;
+import dev.hourglass.tenant.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLWarning;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * {@link ActionAuthoring} over JDBC: the control plane for the role check, the pools for the rest.
+ */
+@ApplicationScoped
+public class JdbcActionAuthoring implements ActionAuthoring {
+
+  static final int MAX_SQL_CHARS = 200_000;
+
+  private DataSource controlPlane;
+  private DatabaseConnections targets;
+
+  /** For CDI's client proxy only. */
+  protected JdbcActionAuthoring() {}
+
+  @Inject
+  public JdbcActionAuthoring(DataSource controlPlane, DatabaseConnections targets) {
+    this.controlPlane = controlPlane;
+    this.targets = targets;
+  }
+
+  @Override
+  public List<Routine> routines(Caller caller, TenantId tenant, DatabaseId database) {
+    require(caller, tenant, Permission.VIEW);
+    return onTarget(tenant, database, "read its functions and procedures", TargetCatalog::read);
+  }
+
+  @Override
+  public List<Routine> createRoutine(
+      Caller caller, TenantId tenant, DatabaseId database, String sql) {
+    if (sql == null || sql.isBlank()) {
+      throw new InvalidInputException("sql", "Write the CREATE PROCEDURE (or FUNCTION) statement.");
+    }
+    if (sql.length() > MAX_SQL_CHARS) {
+      throw new InvalidInputException(
+          "sql", "The SQL is " + sql.length() + " characters; at most " + MAX_SQL_CHARS + ".");
+    }
+    require(caller, tenant, Permission.EDIT_ACTIONS);
+    return onTarget(
+        tenant,
+        database,
+        "create the routine",
+        c -> {
+          c.setAutoCommit(false);
+          try (var st = c.createStatement()) {
+            for (var statement : SqlScript.split(sql)) {
+              try {
+                st.execute(statement.text());
+              } catch (SQLException e) {
+                throw problem(e, sql, statement.offset());
+              }
+            }
+            c.commit();
+          } catch (RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+          return TargetCatalog.read(c);
+        });
+  }
+
+  @Override
+  public void checkConfig(
+      Caller caller, TenantId tenant, DatabaseId database, RoutineName check, ActionConfig config) {
+    require(caller, tenant, Permission.EDIT_ACTIONS);
+    onTarget(
+        tenant,
+        database,
+        "call check_config",
+        c -> {
+          var found = TargetCatalog.find(c, check);
+          if (found == null) {
+            throw new InvalidInputException(
+                "checkConfig", "There is no function " + check + " in this database.");
+          }
+          if (!found.usableAsCheck()) {
+            throw new InvalidInputException("checkConfig", check + ": " + found.whyNotCheck());
+          }
+          c.setAutoCommit(false);
+          try (var ps = c.prepareStatement("select " + check.sql() + "(?::jsonb)")) {
+            ps.setString(1, config.json());
+            ps.execute();
+          } catch (SQLException e) {
+            throw problem(e, null);
+          } finally {
+            // A check never changes anything: whatever it did is undone.
+            c.rollback();
+            c.setAutoCommit(true);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public ForegroundRun runNow(
+      Caller caller,
+      TenantId tenant,
+      DatabaseId database,
+      RoutineName routine,
+      int jobId,
+      ActionConfig config) {
+    require(caller, tenant, Permission.EDIT_ACTIONS);
+    return onTarget(
+        tenant,
+        database,
+        "run the action",
+        c -> {
+          var found = TargetCatalog.find(c, routine);
+          if (found == null || !found.usableAsAction()) {
+            throw new InvalidInputException(
+                "routine",
+                found == null
+                    ? "There is no function or procedure " + routine + " in this database."
+                    : routine + ": " + found.whyNotAction());
+          }
+          var notices = new ArrayList<Notice>();
+          long started = System.nanoTime();
+          Optional<SqlProblem> error = Optional.empty();
+          try (var setup = c.createStatement()) {
+            setup.execute("set application_name = 'hourglass run-now job " + jobId + "'");
+            setup.execute("set client_min_messages to debug1");
+          }
+          var call =
+              found.kind() == Routine.Kind.PROCEDURE
+                  ? "call " + routine.sql() + "(?, ?::jsonb)"
+                  : "select " + routine.sql() + "(?, ?::jsonb)";
+          try (var ps = c.prepareStatement(call)) {
+            ps.setInt(1, jobId);
+            if (config.isEmpty()) {
+              ps.setNull(2, Types.OTHER);
+            } else {
+              ps.setString(2, config.json());
+            }
+            try {
+              ps.execute();
+            } catch (SQLException e) {
+              error = Optional.of(problem(e, null));
+            }
+            collect(ps.getWarnings(), notices);
+          } finally {
+            try (var reset = c.createStatement()) {
+              reset.execute("reset client_min_messages");
+              reset.execute("reset application_name");
+            } catch (SQLException ignored) {
+              // The connection is closed below if it is broken; the pool replaces it.
+            }
+          }
+          return new ForegroundRun(
+              List.copyOf(notices), error, Duration.ofNanos(System.nanoTime() - started));
+        });
+  }
+
+  private static void collect(SQLWarning warning, List<Notice> into) {
+    for (var w = warning;
+        w != null && into.size() < ForegroundRun.MAX_NOTICES;
+        w = w.getNextWarning()) {
+      if (w instanceof PSQLWarning pw && pw.getServerErrorMessage() != null) {
+        var m = pw.getServerErrorMessage();
+        into.add(new Notice(m.getSeverity(), m.getMessage()));
+      } else {
+        into.add(new Notice("NOTICE", w.getMessage()));
+      }
+    }
+  }
+
+  /** PostgreSQL's error, with the position turned into a line and column of {@code sql}. */
+  static SqlProblem problem(SQLException e, String sql) {
+    return problem(e, sql, 0);
+  }
+
+  /**
+   * @param offset where, in {@code sql}, the statement PostgreSQL's position counts from begins
+   */
+  static SqlProblem problem(SQLException e, String sql, int offset) {
+    ServerErrorMessage m = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    if (m == null) {
+      return new SqlProblem(
+          "The database refused: " + e.getMessage(), e.getSQLState(), "", "", 0, 0);
+    }
+    int line = 0;
+    int column = 0;
+    int position = m.getPosition() + offset;
+    if (sql != null && m.getPosition() > 0 && position <= sql.length() + 1) {
+      line = 1;
+      column = 1;
+      for (int i = 0; i < position - 1; i++) {
+        if (sql.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+    }
+    var where = line > 0 ? " (line " + line + ", column " + column + ")" : "";
+    return new SqlProblem(
+        m.getMessage() + where, m.getSQLState(), m.getDetail(), m.getHint(), line, column);
+  }
+
+  private void require(Caller caller, TenantId tenant, Permission permission) {
+    inTransaction(
+        controlPlane,
+        caller.subject(),
+        tenant.value(),
+        "check your role",
+        c -> TenantAccess.require(c, caller, tenant, permission));
+  }
+
+  @FunctionalInterface
+  private interface TargetWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T onTarget(TenantId tenant, DatabaseId database, String what, TargetWork<T> work) {
+    try (var c = targets.open(tenant, database)) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new UserFacingException(
+          "Could not "
+              + what
+              + ": the database did not answer as expected ("
+              + e.getMessage()
+              + ").");
+    }
+  }
+}
