@@ -222,6 +222,22 @@ public class JdbcDatabaseService implements DatabaseService {
             ps.setObject(4, id.value());
             ps.executeUpdate();
           }
+          // Its actions go with it, archived with their history, in the same transaction.
+          try (var ps =
+              c.prepareStatement(
+                  """
+                  update action set archived_at = ?, archived_by = ?, scheduled = false,
+                                    next_start = null, updated_at = ?, version = version + 1
+                   where tenant_id = ? and database_id = ? and archived_at is null
+                  """)) {
+            var now = Timestamp.from(clock.instant());
+            ps.setTimestamp(1, now);
+            ps.setString(2, caller.subject());
+            ps.setTimestamp(3, now);
+            ps.setObject(4, tenant.value());
+            ps.setObject(5, id.value());
+            ps.executeUpdate();
+          }
           return null;
         });
     fleet.pools().evict(id);

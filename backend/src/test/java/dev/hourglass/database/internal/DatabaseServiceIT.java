@@ -286,6 +286,41 @@ class DatabaseServiceIT {
   }
 
   @Test
+  void removing_a_database_archives_its_actions_in_the_same_transaction() throws SQLException {
+    var saved = registerSales();
+    var action = java.util.UUID.randomUUID();
+    try (var c = db.ownerDataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                """
+                insert into action (id, tenant_id, database_id, job_name, routine_schema,
+                    routine_name, routine_kind, schedule_interval, next_start, created_at,
+                    created_by, updated_at)
+                values (?, ?, ?, 'nightly', 'public', 'refresh', 'PROCEDURE', '1 day', now(),
+                        now(), ?, now())
+                """)) {
+      ps.setObject(1, action);
+      ps.setObject(2, team.value());
+      ps.setObject(3, saved.id().value());
+      ps.setString(4, owner.subject());
+      ps.executeUpdate();
+    }
+    databases.remove(owner, team, saved.id());
+    try (var c = db.ownerDataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                "select archived_at is not null, scheduled, next_start from action where id = ?")) {
+      ps.setObject(1, action);
+      try (var rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("the action is kept with its history").isTrue();
+        assertThat(rs.getBoolean(1)).as("archived").isTrue();
+        assertThat(rs.getBoolean(2)).as("no longer scheduled").isFalse();
+        assertThat(rs.getTimestamp(3)).isNull();
+      }
+    }
+  }
+
+  @Test
   void a_viewer_may_look_and_refresh_but_not_manage() {
     var saved = registerSales();
     assertThat(databases.get(viewer, team, saved.id()).name()).isEqualTo("Sales");
