@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * TimescaleDB's job API, per tenant: add_job, alter_job, delete_job, run_job, with the same
- * parameters and defaults. Viewers may look; editors and up change. Every change is one transaction;
- * a refused input (routine missing or of the wrong signature, check_config rejecting the config,
- * an invalid schedule) saves nothing and names the field.
+ * parameters and defaults. Viewers may look; editors and up change. Every change is one
+ * transaction; a refused input (routine missing or of the wrong signature, check_config rejecting
+ * the config, an invalid schedule) saves nothing and names the field.
  */
 public interface ActionService {
 
@@ -45,6 +45,8 @@ public interface ActionService {
   /** delete_job, keeping the history: the action is archived. */
   void delete(Caller caller, TenantId tenant, ActionId id);
 
-  /** run_job in the foreground with the server's notices (TimescaleDB's test-and-debug workflow). */
+  /**
+   * run_job in the foreground with the server's notices (TimescaleDB's test-and-debug workflow).
+   */
   ForegroundRun runNow(Caller caller, TenantId tenant, ActionId id);
 }

@@ -529,8 +529,7 @@ public class JdbcActionService implements ActionService {
 
   private static Action find(Connection c, TenantId tenant, ActionId id, boolean lock)
       throws SQLException {
-    try (var ps =
-        c.prepareStatement(SELECT + " and a.id = ?" + (lock ? " for update of a" : ""))) {
+    try (var ps = c.prepareStatement(SELECT + " and a.id = ?" + (lock ? " for update of a" : ""))) {
       ps.setObject(1, tenant.value());
       ps.setObject(2, id.value());
       try (var rs = ps.executeQuery()) {
@@ -580,8 +579,7 @@ public class JdbcActionService implements ActionService {
         rs.getTimestamp("updated_at").toInstant());
   }
 
-  private <T> T inTenant(
-      Caller caller, TenantId tenant, String what, Transactions.Work<T> work) {
+  private <T> T inTenant(Caller caller, TenantId tenant, String what, Transactions.Work<T> work) {
     return inTransaction(dataSource, caller.subject(), tenant.value(), what, work);
   }
 }
