@@ -72,6 +72,11 @@ final class Browser implements AutoCloseable {
     try {
       return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition);
     } catch (TimeoutException e) {
+      try {
+        screenshot("failure-" + System.currentTimeMillis());
+      } catch (java.io.IOException | RuntimeException ignored) {
+        // The page source below still says where the browser was.
+      }
       var source = driver.getPageSource();
       throw new AssertionError(
           "at "
