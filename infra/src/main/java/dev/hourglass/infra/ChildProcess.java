@@ -81,6 +81,22 @@ final class ChildProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** For a command that ends by itself (an installer): whether it ended within {@code timeout}. */
+  boolean waitFor(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new ServiceStartException(name + " was interrupted.", e);
+    }
+  }
+
+  /** The exit code of a process that has ended. */
+  int exitCode() {
+    return process.exitValue();
+  }
+
   /**
    * Polls {@code check} until it says ready. Stops the process and throws with the log tail when
    * the process exits first, the check gives up, the time runs out, or the thread is interrupted.
