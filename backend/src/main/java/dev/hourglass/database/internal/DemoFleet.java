@@ -48,7 +48,12 @@ public class DemoFleet {
     this.clock = clock;
   }
 
-  void seed(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+  /** Runs before the demo actions (action feature), which need these databases. */
+  void seed(
+      @Observes
+          @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+          @Initialized(ApplicationScoped.class)
+          Object ignored) {
     if (settings.demoData() && !settings.demoTargets().isEmpty()) {
       LOG.info(() -> "Demo databases registered: " + ensure(settings.demoTargets()));
     }
@@ -74,7 +79,7 @@ public class DemoFleet {
   }
 
   /** Adds the entries missing from the demo team; returns how many it added. */
-  int ensure(List<String> entries) {
+  public int ensure(List<String> entries) {
     var tenant = new TenantId(DemoData.DEMO_TENANT);
     return inTransaction(
         dataSource,
