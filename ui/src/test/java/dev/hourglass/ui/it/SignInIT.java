@@ -12,6 +12,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * Signing in and out through Keycloak's own login page, in a real headless Chromium, against the
@@ -69,6 +70,34 @@ class SignInIT {
 
       browser.waitForText(By.id("current-person"), "Dana Demo");
       browser.waitForText(By.id("current-tenant"), "Demo Team");
+    }
+  }
+
+  /** The SQL editor's custom element is a static file next to the Vaadin servlet at /*. */
+  @Test
+  void the_sql_editor_script_is_served_to_signed_in_people_only() throws Exception {
+    var anonymous = get("/js/hourglass-sql-editor.js");
+    assertThat(anonymous.statusCode()).isIn(302, 303);
+    assertThat(anonymous.headers().firstValue("Location").orElseThrow())
+        .startsWith(stack.keycloak.realmUrl());
+
+    try (var browser = new Browser()) {
+      browser.driver.get(stack.appUrl() + "/");
+      browser.signInAtKeycloak(HourglassRealm.DEMO_USER, stack.demoPassword);
+      browser.waitForText(By.id("current-tenant"), "Demo Team");
+
+      var fetched =
+          (String)
+              ((JavascriptExecutor) browser.driver)
+                  .executeAsyncScript(
+                      """
+                      const done = arguments[arguments.length - 1];
+                      fetch('/js/hourglass-sql-editor.js', {redirect: 'manual'})
+                        .then(async r => done(r.status + ' ' + r.headers.get('content-type') + '\\n' + await r.text()))
+                        .catch(e => done('failed: ' + e));""");
+      assertThat(fetched)
+          .startsWith("200 application/javascript")
+          .contains("customElements.define('hourglass-sql-editor'");
     }
   }
 
