@@ -32,6 +32,7 @@ import dev.hourglass.database.DatabaseService;
 import dev.hourglass.database.RegisteredDatabase;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
+import dev.hourglass.ui.editor.SqlEditor;
 import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
@@ -67,7 +68,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
   private final ComboBox<RegisteredDatabase> database = new ComboBox<>("Database");
   private final TextField name = new TextField("job_name");
   private final ComboBox<Routine> routine = new ComboBox<>("Function or procedure");
-  private final TextArea sql = new TextArea("New procedure (SQL)");
+  private final SqlEditor sql = new SqlEditor(SAMPLE);
   private final Div sqlError = new Div();
   private final TextArea config = new TextArea("config (JSON)");
   private final ComboBox<Routine> check = new ComboBox<>("check_config");
@@ -111,10 +112,9 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
     check.setHelperText("A function (config jsonb) that raises an error for a bad config");
 
     sql.setId("action-sql");
-    sql.setValue(SAMPLE);
     sql.setWidthFull();
-    sql.setMinHeight("12rem");
-    sql.getStyle().set("font-family", "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
+    sql.setHeight("16rem");
+    sql.setAriaLabel("New procedure (SQL)");
     sqlError.setId("action-sql-error");
     sqlError.getStyle().set("color", "var(--lumo-error-text-color)").set("white-space", "pre-wrap");
     var create = new Button("Create in database", e -> createRoutine());
@@ -253,6 +253,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
       return;
     }
     sqlError.setText("");
+    sql.clearError();
     try {
       var before = routine.getListDataView().getItems().map(Routine::name).toList();
       var all = authoring.createRoutine(caller, tenant, db.id(), sql.getValue());
@@ -263,6 +264,12 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
           .ifPresent(routine::setValue);
       Feedback.success("Created in " + db.name() + ".");
     } catch (SqlProblem e) {
+      if (e.line() > 0) {
+        sql.showError(
+            e.line(),
+            e.column(),
+            e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
+      }
       sqlError.setText(
           e.getMessage()
               + (e.detail().isEmpty() ? "" : "\nDetail: " + e.detail())

@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * <p>The script is a static file loaded at run time ({@code context://} URLs are neither bundled
  * nor looked for in the bundle), so the pre-built production bundle stays valid; see
- * docs/decisions/0010-20261126-sql-editor-without-a-frontend-build.md.
+ * docs/decisions/0011-20261126-sql-editor-without-a-frontend-build.md.
  *
  * <p>The value reaches the server when the edit is committed (the editor loses focus), like a
  * Vaadin text field in its default mode; a click on a button right after typing still sees it.

@@ -46,6 +46,17 @@ class ActionsIT {
     input.sendKeys(text, Keys.TAB);
   }
 
+  /** Puts SQL into the editor as typing and leaving it would (value, then the change event). */
+  private static void writeSql(Browser browser, String sql) {
+    var editor = browser.waitFor(By.id("action-sql"));
+    ((JavascriptExecutor) browser.driver)
+        .executeScript(
+            "arguments[0].value = arguments[1];"
+                + " arguments[0].dispatchEvent(new CustomEvent('change'))",
+            editor,
+            sql);
+  }
+
   /** Clicks a button after scrolling it to the middle, where no overlay or header covers it. */
   private static void click(Browser browser, String id) {
     var button = browser.waitFor(By.id(id));
@@ -85,9 +96,8 @@ class ActionsIT {
       browser.waitForText(By.id("action-form-title"), "New action");
       ((JavascriptExecutor) browser.driver)
           .executeScript("document.querySelector('#action-write').opened = true");
-      type(
+      writeSql(
           browser,
-          "#action-sql textarea",
           "CREATE PROCEDURE public.tidy_"
               + suffix
               + "(job_id integer, config jsonb) LANGUAGE plpgsql AS $$\n"
@@ -131,12 +141,12 @@ class ActionsIT {
       browser.waitForText(By.id("action-form-title"), "New action");
       ((JavascriptExecutor) browser.driver)
           .executeScript("document.querySelector('#action-write').opened = true");
-      type(
-          browser,
-          "#action-sql textarea",
-          "CREATE PROCEDURE p(job_id int, config jsonb)\nLANGUAG sql AS $$ $$;");
+      writeSql(browser, "CREATE PROCEDURE p(job_id int, config jsonb)\nLANGUAG sql AS $$ $$;");
       click(browser, "action-sql-create");
       browser.waitForText(By.id("action-sql-error"), "(line 2, column 1)");
+      assertThat(browser.driver.findElement(By.id("action-sql")).getAttribute("error-line"))
+          .as("the editor marks the line")
+          .isEqualTo("2");
     }
   }
 }
