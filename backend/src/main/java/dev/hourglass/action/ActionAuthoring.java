@@ -46,4 +46,14 @@ public interface ActionAuthoring {
       RoutineName routine,
       int jobId,
       ActionConfig config);
+
+  /** {@link #runNow} passing each notice to {@code live} as the server sends it. */
+  ForegroundRun runNow(
+      Caller caller,
+      TenantId tenant,
+      DatabaseId database,
+      RoutineName routine,
+      int jobId,
+      ActionConfig config,
+      java.util.function.Consumer<Notice> live);
 }

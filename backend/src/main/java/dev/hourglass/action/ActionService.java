@@ -49,4 +49,8 @@ public interface ActionService {
    * run_job in the foreground with the server's notices (TimescaleDB's test-and-debug workflow).
    */
   ForegroundRun runNow(Caller caller, TenantId tenant, ActionId id);
+
+  /** {@link #runNow} passing each notice to {@code live} as the server sends it. */
+  ForegroundRun runNow(
+      Caller caller, TenantId tenant, ActionId id, java.util.function.Consumer<Notice> live);
 }

@@ -134,6 +134,18 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       RoutineName routine,
       int jobId,
       ActionConfig config) {
+    return runNow(caller, tenant, database, routine, jobId, config, notice -> {});
+  }
+
+  @Override
+  public ForegroundRun runNow(
+      Caller caller,
+      TenantId tenant,
+      DatabaseId database,
+      RoutineName routine,
+      int jobId,
+      ActionConfig config,
+      java.util.function.Consumer<Notice> live) {
     require(caller, tenant, Permission.EDIT_ACTIONS);
     return onTarget(
         tenant,
@@ -166,10 +178,16 @@ public class JdbcActionAuthoring implements ActionAuthoring {
             } else {
               ps.setString(2, config.json());
             }
+            // The driver adds each notice to the statement as it arrives; a watcher hands them on
+            // while the call still runs, so a long action shows its progress.
+            var watcher = new NoticeWatcher(ps, live);
+            watcher.start();
             try {
               ps.execute();
             } catch (SQLException e) {
               error = Optional.of(problem(e, null));
+            } finally {
+              watcher.finish();
             }
             collect(ps.getWarnings(), notices);
           } finally {
@@ -183,6 +201,57 @@ public class JdbcActionAuthoring implements ActionAuthoring {
           return new ForegroundRun(
               List.copyOf(notices), error, Duration.ofNanos(System.nanoTime() - started));
         });
+  }
+
+  /** Polls the statement's warning chain and passes on notices not passed on yet. */
+  private static final class NoticeWatcher extends Thread {
+    private final java.sql.Statement statement;
+    private final java.util.function.Consumer<Notice> live;
+    private volatile boolean done;
+    private int passedOn;
+
+    NoticeWatcher(java.sql.Statement statement, java.util.function.Consumer<Notice> live) {
+      super("hourglass-run-now-notices");
+      setDaemon(true);
+      this.statement = statement;
+      this.live = live;
+    }
+
+    @Override
+    public void run() {
+      while (!done) {
+        passOn();
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private synchronized void passOn() {
+      try {
+        var all = new ArrayList<Notice>();
+        collect(statement.getWarnings(), all);
+        for (int i = passedOn; i < all.size(); i++) {
+          live.accept(all.get(i));
+        }
+        passedOn = Math.max(passedOn, all.size());
+      } catch (SQLException | RuntimeException e) {
+        // The final collection after the call reports everything anyway.
+      }
+    }
+
+    void finish() {
+      done = true;
+      interrupt();
+      try {
+        join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      passOn();
+    }
   }
 
   private static void collect(SQLWarning warning, List<Notice> into) {

@@ -361,9 +361,18 @@ public class JdbcActionService implements ActionService {
 
   @Override
   public ForegroundRun runNow(Caller caller, TenantId tenant, ActionId id) {
+    return runNow(caller, tenant, id, notice -> {});
+  }
+
+  @Override
+  public ForegroundRun runNow(
+      Caller caller,
+      TenantId tenant,
+      ActionId id,
+      java.util.function.Consumer<dev.hourglass.action.Notice> live) {
     var action = get(caller, tenant, id);
     return authoring.runNow(
-        caller, tenant, action.database(), action.routine(), action.jobId(), action.config());
+        caller, tenant, action.database(), action.routine(), action.jobId(), action.config(), live);
   }
 
   // --- helpers ---------------------------------------------------------------------------------

@@ -245,6 +245,40 @@ class ActionAuthoringIT {
   }
 
   @Test
+  void notices_reach_the_watcher_while_the_action_still_runs() {
+    authoring.createRoutine(
+        editor,
+        team,
+        database,
+        """
+        create procedure public.slow(job_id integer, config jsonb) language plpgsql as $$
+        begin
+          raise notice 'step 1 of 2';
+          perform pg_sleep(1.5);
+          raise notice 'step 2 of 2';
+        end $$;
+        """);
+    var arrivals = new java.util.concurrent.ConcurrentHashMap<String, Long>();
+    long start = System.nanoTime();
+    var run =
+        authoring.runNow(
+            editor,
+            team,
+            database,
+            new RoutineName("public", "slow"),
+            5,
+            ActionConfig.none(),
+            n -> arrivals.put(n.message(), System.nanoTime() - start));
+    long end = System.nanoTime() - start;
+
+    assertThat(run.succeeded()).isTrue();
+    assertThat(arrivals).containsKeys("step 1 of 2", "step 2 of 2");
+    assertThat(end - arrivals.get("step 1 of 2"))
+        .as("the first notice arrived at least a second before the call returned")
+        .isGreaterThan(java.time.Duration.ofSeconds(1).toNanos());
+  }
+
+  @Test
   void a_failing_run_reports_the_error_with_detail_and_hint() {
     authoring.createRoutine(editor, team, database, PROCEDURE);
     var run =

@@ -1,5 +1,6 @@
 package dev.hourglass.ui.action;
 
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -29,6 +30,7 @@ import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** One action: its job parameters, pause/resume, run now with the server's notices, delete. */
@@ -144,26 +146,46 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     }
   }
 
+  /**
+   * Runs in the background and streams the server's notices to the page as they come (server push),
+   * then shows the outcome; the page stays usable meanwhile.
+   */
   private void runNow() {
     output.removeAll();
-    ForegroundRun run;
-    try {
-      run = actions.runNow(caller, tenant, shown.id());
-    } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
-      return;
-    }
-    var heading =
-        new H3((run.succeeded() ? "Succeeded" : "Failed") + " in " + run.took().toMillis() + " ms");
+    var heading = new H3("Running…");
     heading.setId("run-outcome");
-    output.add(heading);
-    var notices =
-        new Pre(
-            run.notices().isEmpty()
-                ? "(no notices)"
-                : run.notices().stream().map(ActionView::line).collect(Collectors.joining("\n")));
+    var notices = new Pre("");
     notices.setId("run-notices");
-    output.add(notices);
+    output.add(heading, notices);
+    var ui = UI.getCurrent();
+    var id = shown.id();
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            var run =
+                actions.runNow(
+                    caller,
+                    tenant,
+                    id,
+                    n -> ui.access(() -> notices.setText(notices.getText() + line(n) + "\n")));
+            ui.access(() -> finish(run, heading, notices));
+          } catch (UserFacingException e) {
+            ui.access(
+                () -> {
+                  heading.setText("Not run");
+                  Feedback.error(e.getMessage());
+                });
+          }
+        });
+  }
+
+  private void finish(ForegroundRun run, H3 heading, Pre notices) {
+    heading.setText(
+        (run.succeeded() ? "Succeeded" : "Failed") + " in " + run.took().toMillis() + " ms");
+    notices.setText(
+        run.notices().isEmpty()
+            ? "(no notices)"
+            : run.notices().stream().map(ActionView::line).collect(Collectors.joining("\n")));
     run.error()
         .ifPresent(
             e -> {
