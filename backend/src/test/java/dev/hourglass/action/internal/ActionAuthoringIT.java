@@ -15,22 +15,17 @@ import dev.hourglass.common.InvalidInputException;
 import dev.hourglass.database.ConnectionSpec;
 import dev.hourglass.database.DatabaseDraft;
 import dev.hourglass.database.DatabaseId;
-import dev.hourglass.database.NetworkPolicy;
 import dev.hourglass.database.SslMode;
 import dev.hourglass.database.internal.Fleet;
 import dev.hourglass.database.internal.JdbcDatabaseService;
-import dev.hourglass.platform.Settings;
 import dev.hourglass.security.Caller;
-import dev.hourglass.security.SecretBox;
 import dev.hourglass.tenant.Role;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.MutableClock;
 import dev.hourglass.testing.ScratchPostgres;
-import java.time.Duration;
+import dev.hourglass.testing.TestFleet;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,20 +66,8 @@ class ActionAuthoringIT {
   void aTeamWithADatabase() {
     var owner = aPerson("Olga");
     team = aTeam(db, owner).with(editor, Role.EDITOR).with(viewer, Role.VIEWER).id();
-    var box = new SecretBox(Map.of("k1", new byte[32]), "k1");
-    fleet =
-        new Fleet(
-            NetworkPolicy.of(List.of(), List.of(), List.of()),
-            new Settings.Targets(
-                List.of(),
-                List.of(),
-                2,
-                5,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(5)),
-            db.dataSource(),
-            box);
+    var box = TestFleet.BOX;
+    fleet = TestFleet.open(db);
     databaseName = target.createDatabase("shop", user);
     var databases =
         new JdbcDatabaseService(

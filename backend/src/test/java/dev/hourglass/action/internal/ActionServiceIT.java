@@ -16,25 +16,22 @@ import dev.hourglass.common.UserFacingException;
 import dev.hourglass.database.ConnectionSpec;
 import dev.hourglass.database.DatabaseDraft;
 import dev.hourglass.database.DatabaseId;
-import dev.hourglass.database.NetworkPolicy;
 import dev.hourglass.database.SslMode;
 import dev.hourglass.database.internal.Fleet;
 import dev.hourglass.database.internal.JdbcDatabaseService;
-import dev.hourglass.platform.Settings;
 import dev.hourglass.schedule.ActionSchedule;
 import dev.hourglass.schedule.CronSpec;
 import dev.hourglass.schedule.Interval;
 import dev.hourglass.security.Caller;
-import dev.hourglass.security.SecretBox;
 import dev.hourglass.tenant.Role;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.MutableClock;
 import dev.hourglass.testing.ScratchPostgres;
+import dev.hourglass.testing.TestFleet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
@@ -78,20 +75,8 @@ class ActionServiceIT {
   void aTeamWithADatabaseAndRoutines() {
     var owner = aPerson("Olga");
     team = aTeam(db, owner).with(editor, Role.EDITOR).with(viewer, Role.VIEWER).id();
-    var box = new SecretBox(Map.of("k1", new byte[32]), "k1");
-    fleet =
-        new Fleet(
-            NetworkPolicy.of(List.of(), List.of(), List.of()),
-            new Settings.Targets(
-                List.of(),
-                List.of(),
-                2,
-                5,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(5)),
-            db.dataSource(),
-            box);
+    var box = TestFleet.BOX;
+    fleet = TestFleet.open(db);
     var name = target.createDatabase("shop", user);
     database =
         new JdbcDatabaseService(db.dataSource(), clock, box, fleet)

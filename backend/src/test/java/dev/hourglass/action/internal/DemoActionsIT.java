@@ -3,21 +3,16 @@ package dev.hourglass.action.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.action.Action;
-import dev.hourglass.database.NetworkPolicy;
 import dev.hourglass.database.internal.DemoFleet;
-import dev.hourglass.database.internal.Fleet;
 import dev.hourglass.database.internal.JdbcDatabaseService;
 import dev.hourglass.infra.PostgresServer;
 import dev.hourglass.platform.DemoData;
-import dev.hourglass.platform.Settings;
-import dev.hourglass.security.SecretBox;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.MutableClock;
-import java.time.Duration;
+import dev.hourglass.testing.TestFleet;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -34,24 +29,12 @@ class DemoActionsIT {
       targets.createDatabaseIfMissing("demo_sales");
       targets.createDatabaseIfMissing("demo_metrics");
       var clock = new MutableClock(Instant.parse("2026-11-26T09:00:00Z"));
-      var box = new SecretBox(Map.of("k1", new byte[32]), "k1");
+      var box = TestFleet.BOX;
       DemoData.ensure(db.ownerDataSource(), clock);
       var at = "127.0.0.1:" + targets.port();
       new DemoFleet(null, db.dataSource(), box, clock)
           .ensure(List.of("Sales=" + at + "/demo_sales", "Metrics=" + at + "/demo_metrics"));
-      var fleet =
-          new Fleet(
-              NetworkPolicy.of(List.of(), List.of(), List.of()),
-              new Settings.Targets(
-                  List.of(),
-                  List.of(),
-                  2,
-                  5,
-                  Duration.ofSeconds(30),
-                  Duration.ofSeconds(60),
-                  Duration.ofSeconds(5)),
-              db.dataSource(),
-              box);
+      var fleet = TestFleet.open(db);
       try {
         var databases = new JdbcDatabaseService(db.dataSource(), clock, box, fleet);
         var authoring = new JdbcActionAuthoring(db.dataSource(), fleet.connections());

@@ -72,6 +72,9 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
   private final Div sqlError = new Div();
   private final TextArea config = new TextArea("config (JSON)");
   private final ComboBox<Routine> check = new ComboBox<>("check_config");
+  private final com.vaadin.flow.component.checkbox.Checkbox configMerge =
+      new com.vaadin.flow.component.checkbox.Checkbox(
+          "config_merge: merge these keys into the stored config");
   private final ScheduleForm schedule = new ScheduleForm();
   private Action editing;
 
@@ -130,6 +133,8 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
         .getStyle()
         .set("font-family", "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
     config.setValueChangeMode(ValueChangeMode.EAGER);
+    configMerge.setId("action-config-merge");
+    configMerge.setVisible(false);
     config.addValueChangeListener(
         e -> {
           try {
@@ -149,6 +154,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
         routine,
         write,
         config,
+        configMerge,
         check,
         new H3("Schedule"),
         schedule,
@@ -193,6 +199,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
           .findFirst()
           .ifPresent(database::setValue);
       database.setReadOnly(true);
+      configMerge.setVisible(true);
       name.setValue(editing.jobName());
       routine
           .getListDataView()
@@ -311,11 +318,12 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
               schedule.schedule(),
               schedule.scheduled.getValue(),
               schedule.maxRuntime(),
-              Optional.empty());
+              schedule.nextStart());
       var saved =
           editing == null
               ? actions.add(caller, tenant, draft)
-              : actions.alter(caller, tenant, editing.id(), draft, false, editing.version());
+              : actions.alter(
+                  caller, tenant, editing.id(), draft, configMerge.getValue(), editing.version());
       Feedback.success((editing == null ? "Added " : "Saved ") + saved.jobName() + ".");
       getUI().ifPresent(ui -> ui.navigate(ActionView.class, saved.id().toString()));
     } catch (SqlProblem e) {

@@ -43,6 +43,7 @@ class ScheduleForm extends FormLayout {
   final TextField interval = new TextField("schedule_interval");
   final TextField cron = new TextField("Cron");
   final DateTimePicker initialStart = new DateTimePicker("initial_start");
+  final DateTimePicker nextStart = new DateTimePicker("next_start");
   final Checkbox fixedSchedule = new Checkbox("fixed_schedule (drift-free slots)", true);
   final ComboBox<String> timezone = new ComboBox<>("timezone");
   final Checkbox scheduled = new Checkbox("scheduled", true);
@@ -66,6 +67,9 @@ class ScheduleForm extends FormLayout {
     initialStart.setId("schedule-initial-start");
     initialStart.setHelperText("First run, and the origin of fixed slots; empty = now");
     initialStart.setStep(Duration.ofMinutes(1));
+    nextStart.setId("schedule-next-start");
+    nextStart.setHelperText("Set to run next at this time; empty = from the schedule");
+    nextStart.setStep(Duration.ofMinutes(1));
     fixedSchedule.setId("schedule-fixed");
     timezone.setId("schedule-timezone");
     timezone.setItems(new TreeSet<>(ZoneId.getAvailableZoneIds()));
@@ -162,6 +166,12 @@ class ScheduleForm extends FormLayout {
       mark(e);
       throw e;
     }
+  }
+
+  /** An explicit next_start in the chosen zone, if one was set. */
+  java.util.Optional<Instant> nextStart() {
+    return java.util.Optional.ofNullable(nextStart.getValue())
+        .map(t -> t.atZone(zone()).toInstant());
   }
 
   /** max_runtime: "0" for none, else a PostgreSQL interval without months. */

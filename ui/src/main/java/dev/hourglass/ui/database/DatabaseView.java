@@ -35,6 +35,7 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
   private static final long serialVersionUID = 1L;
 
   private final transient DatabaseService databases;
+  private final transient dev.hourglass.action.ActionService actions;
   private final Caller caller;
   private final TenantId tenant; // null for a person without a team: the layout sends them on
   private final boolean mayManage;
@@ -43,8 +44,12 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
   private RegisteredDatabase shown;
 
   @Inject
-  DatabaseView(SignedInPerson person, DatabaseService databases) {
+  DatabaseView(
+      SignedInPerson person,
+      DatabaseService databases,
+      dev.hourglass.action.ActionService actions) {
     this.databases = databases;
+    this.actions = actions;
     this.caller = person.caller();
     var membership = person.currentMembership();
     this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
@@ -135,7 +140,31 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     remove.setVisible(mayManage);
     var back = new RouterLink("All databases", FleetView.class);
-    add(back, title, facts, new HorizontalLayout(refresh, edit, remove));
+    add(back, title, facts, new HorizontalLayout(refresh, edit, remove), actionsOf(d));
+  }
+
+  /** The database's actions, each linking to its page, and a link to add one here. */
+  private com.vaadin.flow.component.Component actionsOf(RegisteredDatabase d) {
+    var box = new VerticalLayout();
+    box.setPadding(false);
+    box.setId("db-actions");
+    box.add(new com.vaadin.flow.component.html.H3("Actions"));
+    var list = actions.list(caller, tenant, java.util.Optional.of(d.id()));
+    if (list.isEmpty()) {
+      box.add(new Span("No actions on this database yet."));
+    }
+    for (var a : list) {
+      var link = new com.vaadin.flow.component.html.Anchor("actions/" + a.id(), a.jobName());
+      box.add(
+          new HorizontalLayout(
+              link, new Span(a.status().label()), new Span(a.routine().toString())));
+    }
+    var add =
+        new com.vaadin.flow.component.html.Anchor(
+            "actions/edit?database=" + d.id(), "New action on this database");
+    add.setId("db-new-action");
+    box.add(add);
+    return box;
   }
 
   private void refresh() {

@@ -50,6 +50,10 @@ class FleetView extends VerticalLayout {
   private static final String ANY = "Any";
 
   private final transient DatabaseService databases;
+  private final transient dev.hourglass.action.ActionService actions;
+  private volatile java.util.Map<
+          dev.hourglass.database.DatabaseId, java.util.List<dev.hourglass.action.Action>>
+      actionsByDatabase = java.util.Map.of();
   private final transient FleetTicker ticker;
   private final transient Clock clock = Clock.systemUTC();
   private final Caller caller;
@@ -71,8 +75,13 @@ class FleetView extends VerticalLayout {
   private transient Runnable unregister;
 
   @Inject
-  FleetView(SignedInPerson person, DatabaseService databases, FleetTicker ticker) {
+  FleetView(
+      SignedInPerson person,
+      DatabaseService databases,
+      dev.hourglass.action.ActionService actions,
+      FleetTicker ticker) {
     this.databases = databases;
+    this.actions = actions;
     this.ticker = ticker;
     this.caller = person.caller();
     var membership = person.currentMembership();
@@ -137,6 +146,8 @@ class FleetView extends VerticalLayout {
         .setHeader("TimescaleDB");
     grid.addColumn(d -> d.capabilities().flatMap(Capabilities::pgCronVersion).orElse("–"))
         .setHeader("pg_cron");
+    grid.addColumn(this::actionSummary).setHeader("Actions").setAutoWidth(true);
+    grid.addColumn(this::nextRun).setHeader("Next run").setAutoWidth(true);
     grid.addColumn(RegisteredDatabase::address).setHeader("Address").setFlexGrow(2);
     grid.setSizeFull();
     grid.setItems(rows);
@@ -206,6 +217,33 @@ class FleetView extends VerticalLayout {
   private void reload() {
     mark = databases.changeMark(caller, tenant);
     all = databases.list(caller, tenant);
+    actionsByDatabase =
+        actions.list(caller, tenant, java.util.Optional.empty()).stream()
+            .collect(java.util.stream.Collectors.groupingBy(dev.hourglass.action.Action::database));
+  }
+
+  /** "2 active · 1 paused · 1 failing", or "none". */
+  private String actionSummary(RegisteredDatabase d) {
+    var list = actionsByDatabase.getOrDefault(d.id(), List.of());
+    if (list.isEmpty()) {
+      return "none";
+    }
+    var counts =
+        new java.util.EnumMap<dev.hourglass.action.Action.Status, Integer>(
+            dev.hourglass.action.Action.Status.class);
+    list.forEach(a -> counts.merge(a.status(), 1, Integer::sum));
+    var parts = new java.util.ArrayList<String>();
+    counts.forEach((status, n) -> parts.add(n + " " + status.label().toLowerCase(Locale.ROOT)));
+    return String.join(" · ", parts);
+  }
+
+  private String nextRun(RegisteredDatabase d) {
+    return actionsByDatabase.getOrDefault(d.id(), List.of()).stream()
+        .map(dev.hourglass.action.Action::nextStart)
+        .flatMap(java.util.Optional::stream)
+        .min(java.util.Comparator.naturalOrder())
+        .map(t -> Formats.moment(t, zone, clock.instant()))
+        .orElse("–");
   }
 
   private void show(List<RegisteredDatabase> list) {
