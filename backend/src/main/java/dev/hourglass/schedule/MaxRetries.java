@@ -6,8 +6,10 @@ import dev.hourglass.common.InvalidInputException;
  * TimescaleDB's {@code max_retries}: after this many consecutive failures the action is
  * unscheduled. {@code -1} means unlimited (TimescaleDB's default for user-defined actions).
  *
- * <p>{@code 0} also never unschedules: TimescaleDB checks {@code max_retries > 0} before counting
- * (src/bgw/job.c, {@code ts_bgw_job_check_max_retries}), and we follow it.
+ * <p>{@code 0} means no retries: the action stops after its first failure, as the product defines
+ * it (issue 4: "-1 unlimited, 0 none"). TimescaleDB's own code checks {@code max_retries > 0}
+ * (src/bgw/job.c, {@code ts_bgw_job_check_max_retries}) and so retries forever at 0, against its
+ * documentation; decision 0009 records the difference.
  */
 public record MaxRetries(int value) {
 
@@ -19,8 +21,8 @@ public record MaxRetries(int value) {
           "max_retries",
           "max_retries is "
               + value
-              + ". Enter -1 for unlimited retries or a number of consecutive failures (1 or more)"
-              + " after which the action stops.");
+              + ". Enter -1 for unlimited retries, 0 for none, or a number of consecutive"
+              + " failures after which the action stops.");
     }
   }
 
@@ -30,6 +32,6 @@ public record MaxRetries(int value) {
 
   /** True when {@code consecutiveFailures} reaches the limit and the action must stop. */
   public boolean reachedBy(int consecutiveFailures) {
-    return value > 0 && consecutiveFailures >= value;
+    return value >= 0 && consecutiveFailures >= Math.max(1, value);
   }
 }

@@ -167,8 +167,8 @@ class NextStartAfterFailureTest {
   @CsvSource({
     "-1, 1, false",
     "-1, 100, false",
-    "0, 1, false",
-    "0, 50, false",
+    "0, 1, true",
+    "0, 50, true",
     "1, 1, true",
     "3, 1, false",
     "3, 2, false",
@@ -177,7 +177,7 @@ class NextStartAfterFailureTest {
   })
   void the_action_stops_after_max_retries_consecutive_failures(
       int maxRetries, int failures, boolean disabled) {
-    // max_retries 0 keeps retrying: TimescaleDB only stops when max_retries > 0.
+    // max_retries 0 means no retries (issue 4); TimescaleDB's code would keep retrying.
     var schedule =
         ActionSchedule.every(Interval.parse("1 hour")).maxRetries(maxRetries).build(CREATED);
     NextStep step = new NextStartCalculator(NO_JITTER).afterFailure(schedule, FINISH, failures);

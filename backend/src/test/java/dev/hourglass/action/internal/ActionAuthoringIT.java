@@ -59,17 +59,19 @@ class ActionAuthoringIT {
   private TenantId team;
   private DatabaseId database;
   private String databaseName;
+  private Caller owner;
+  private JdbcDatabaseService databases;
   private Fleet fleet;
   private JdbcActionAuthoring authoring;
 
   @BeforeEach
   void aTeamWithADatabase() {
-    var owner = aPerson("Olga");
+    owner = aPerson("Olga");
     team = aTeam(db, owner).with(editor, Role.EDITOR).with(viewer, Role.VIEWER).id();
     var box = TestFleet.BOX;
     fleet = TestFleet.open(db);
     databaseName = target.createDatabase("shop", user);
-    var databases =
+    databases =
         new JdbcDatabaseService(
             db.dataSource(), new MutableClock(Instant.parse("2026-11-26T09:00:00Z")), box, fleet);
     database =
@@ -172,6 +174,34 @@ class ActionAuthoringIT {
     assertThat(authoring.routines(viewer, team, database))
         .as("the first statement was rolled back with the second")
         .noneMatch(r -> r.name().name().equals("first_one"));
+  }
+
+  @Test
+  void a_user_without_create_privilege_gets_postgresqls_permission_error() {
+    var limitedPassword = ScratchPostgres.randomPassword();
+    var limited = target.createUser("limited", limitedPassword);
+    target.execute(databaseName, "revoke create on schema public from public");
+    var limitedDb =
+        databases
+            .register(
+                owner,
+                team,
+                DatabaseDraft.of(
+                    "Shop (read-only user)",
+                    "",
+                    new ConnectionSpec(
+                        target.host(),
+                        target.port(),
+                        databaseName,
+                        limited,
+                        limitedPassword,
+                        SslMode.DISABLE,
+                        null)))
+            .id();
+    assertThatThrownBy(() -> authoring.createRoutine(editor, team, limitedDb, PROCEDURE))
+        .isInstanceOf(SqlProblem.class)
+        .hasMessageContaining("permission denied for schema public")
+        .satisfies(e -> assertThat(((SqlProblem) e).sqlState()).isEqualTo("42501"));
   }
 
   @Test
