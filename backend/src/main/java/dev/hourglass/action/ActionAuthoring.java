@@ -47,7 +47,10 @@ public interface ActionAuthoring {
       int jobId,
       ActionConfig config);
 
-  /** {@link #runNow} passing each notice to {@code live} as the server sends it. */
+  /**
+   * {@link #runNow} passing each notice to {@code live} as the server sends it, cancelled on the
+   * target after {@code maxRuntime} (zero: no limit).
+   */
   ForegroundRun runNow(
       Caller caller,
       TenantId tenant,
@@ -55,5 +58,6 @@ public interface ActionAuthoring {
       RoutineName routine,
       int jobId,
       ActionConfig config,
+      java.time.Duration maxRuntime,
       java.util.function.Consumer<Notice> live);
 }

@@ -52,7 +52,10 @@ public final class Transactions {
     try (var ps =
         c.prepareStatement(
             "select set_config('hourglass.subject', ?, true),"
-                + " set_config('hourglass.tenant', ?, true)")) {
+                + " set_config('hourglass.tenant', ?, true),"
+                // Intervals are read back as text and parsed; fix the style an operator could
+                // have changed for the database or role.
+                + " set_config('IntervalStyle', 'postgres', true)")) {
       ps.setString(1, subject == null ? "" : subject);
       ps.setString(2, tenant == null ? "" : tenant.toString());
       ps.execute();

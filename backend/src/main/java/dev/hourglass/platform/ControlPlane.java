@@ -127,7 +127,7 @@ public final class ControlPlane implements AutoCloseable {
                 select r.rolsuper, r.rolbypassrls,
                        exists (select 1 from pg_tables t
                                 where t.schemaname = 'public' and t.tablename = 'tenant'
-                                  and t.tableowner = current_user)
+                                  and pg_has_role(current_user, t.tableowner, 'USAGE'))
                   from pg_roles r where r.rolname = current_user
                 """);
         var rs = ps.executeQuery()) {
@@ -135,7 +135,9 @@ public final class ControlPlane implements AutoCloseable {
       String why =
           rs.getBoolean(1)
               ? "is a superuser"
-              : rs.getBoolean(2) ? "has BYPASSRLS" : rs.getBoolean(3) ? "owns the tables" : null;
+              : rs.getBoolean(2)
+                  ? "has BYPASSRLS"
+                  : rs.getBoolean(3) ? "owns the tables (or is a member of their owner)" : null;
       if (why != null) {
         throw new StartupException(
             "The app role '"

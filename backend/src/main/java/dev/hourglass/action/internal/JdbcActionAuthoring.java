@@ -134,7 +134,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       RoutineName routine,
       int jobId,
       ActionConfig config) {
-    return runNow(caller, tenant, database, routine, jobId, config, notice -> {});
+    return runNow(caller, tenant, database, routine, jobId, config, Duration.ZERO, notice -> {});
   }
 
   @Override
@@ -145,6 +145,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       RoutineName routine,
       int jobId,
       ActionConfig config,
+      Duration maxRuntime,
       java.util.function.Consumer<Notice> live) {
     require(caller, tenant, Permission.EDIT_ACTIONS);
     return onTarget(
@@ -166,11 +167,14 @@ public class JdbcActionAuthoring implements ActionAuthoring {
           try (var setup = c.createStatement()) {
             setup.execute("set application_name = 'hourglass run-now job " + jobId + "'");
             setup.execute("set client_min_messages to debug1");
+            // max_runtime is enforced on the target: PostgreSQL cancels the call when it is up.
+            setup.execute("set statement_timeout = " + Math.max(0, maxRuntime.toMillis()));
           }
           var call =
               found.kind() == Routine.Kind.PROCEDURE
                   ? "call " + routine.sql() + "(?, ?::jsonb)"
-                  : "select " + routine.sql() + "(?, ?::jsonb)";
+                  // Counted on the server, so a set-returning function never fills this JVM.
+                  : "select count(*) from (select " + routine.sql() + "(?, ?::jsonb)) as result";
           try (var ps = c.prepareStatement(call)) {
             ps.setInt(1, jobId);
             if (config.isEmpty()) {
@@ -189,10 +193,11 @@ public class JdbcActionAuthoring implements ActionAuthoring {
             } finally {
               watcher.finish();
             }
-            collect(ps.getWarnings(), notices);
+            notices.addAll(watcher.kept());
           } finally {
             try (var reset = c.createStatement()) {
               reset.execute("reset client_min_messages");
+              reset.execute("reset statement_timeout");
               reset.execute("reset application_name");
             } catch (SQLException ignored) {
               // The connection is closed below if it is broken; the pool replaces it.
@@ -203,12 +208,18 @@ public class JdbcActionAuthoring implements ActionAuthoring {
         });
   }
 
-  /** Polls the statement's warning chain and passes on notices not passed on yet. */
+  /**
+   * Polls the statement's warning chain and passes on notices not passed on yet, keeping the first
+   * {@link ForegroundRun#MAX_NOTICES}. Once that many are kept it also clears the driver's chain at
+   * each poll, so an action raising millions of notices cannot fill this JVM.
+   */
   private static final class NoticeWatcher extends Thread {
     private final java.sql.Statement statement;
     private final java.util.function.Consumer<Notice> live;
+    private final List<Notice> kept = new ArrayList<>();
     private volatile boolean done;
-    private int passedOn;
+    private int seenInChain;
+    private long dropped;
 
     NoticeWatcher(java.sql.Statement statement, java.util.function.Consumer<Notice> live) {
       super("hourglass-run-now-notices");
@@ -231,14 +242,23 @@ public class JdbcActionAuthoring implements ActionAuthoring {
 
     private synchronized void passOn() {
       try {
-        var all = new ArrayList<Notice>();
-        collect(statement.getWarnings(), all);
-        for (int i = passedOn; i < all.size(); i++) {
-          live.accept(all.get(i));
+        var chain = new ArrayList<Notice>();
+        collect(statement.getWarnings(), chain, Integer.MAX_VALUE);
+        for (int i = seenInChain; i < chain.size(); i++) {
+          if (kept.size() < ForegroundRun.MAX_NOTICES) {
+            kept.add(chain.get(i));
+            live.accept(chain.get(i));
+          } else {
+            dropped++;
+          }
         }
-        passedOn = Math.max(passedOn, all.size());
+        seenInChain = chain.size();
+        if (kept.size() >= ForegroundRun.MAX_NOTICES) {
+          statement.clearWarnings();
+          seenInChain = 0;
+        }
       } catch (SQLException | RuntimeException e) {
-        // The final collection after the call reports everything anyway.
+        // A closed statement: the notices kept so far are the result.
       }
     }
 
@@ -252,12 +272,18 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       }
       passOn();
     }
+
+    synchronized List<Notice> kept() {
+      var result = new ArrayList<>(kept);
+      if (dropped > 0) {
+        result.add(new Notice("HOURGLASS", dropped + " more notices were not kept."));
+      }
+      return result;
+    }
   }
 
-  private static void collect(SQLWarning warning, List<Notice> into) {
-    for (var w = warning;
-        w != null && into.size() < ForegroundRun.MAX_NOTICES;
-        w = w.getNextWarning()) {
+  private static void collect(SQLWarning warning, List<Notice> into, int limit) {
+    for (var w = warning; w != null && into.size() < limit; w = w.getNextWarning()) {
       if (w instanceof PSQLWarning pw && pw.getServerErrorMessage() != null) {
         var m = pw.getServerErrorMessage();
         into.add(new Notice(m.getSeverity(), m.getMessage()));
@@ -317,7 +343,21 @@ public class JdbcActionAuthoring implements ActionAuthoring {
 
   private <T> T onTarget(TenantId tenant, DatabaseId database, String what, TargetWork<T> work) {
     try (var c = targets.open(tenant, database)) {
-      return work.run(c);
+      try {
+        return work.run(c);
+      } finally {
+        // Whatever the person's SQL or the action set in the session (SET ROLE, search_path,
+        // temp tables) must not reach the next user of this pooled connection.
+        try (var reset = c.createStatement()) {
+          if (!c.getAutoCommit()) {
+            c.rollback();
+            c.setAutoCommit(true);
+          }
+          reset.execute("discard all");
+        } catch (SQLException ignored) {
+          // A broken connection is replaced by the pool.
+        }
+      }
     } catch (SQLException e) {
       throw new UserFacingException(
           "Could not "

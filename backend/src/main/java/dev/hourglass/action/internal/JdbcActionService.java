@@ -259,11 +259,16 @@ public class JdbcActionService implements ActionService {
           var now = clock.instant();
           Optional<Instant> next;
           String disabledReason = current.disabledReason().orElse(null);
+          boolean paused = current.scheduled() && current.nextStart().isEmpty();
           if (!effective.scheduled()) {
             next = Optional.empty();
           } else if (effective.nextStart().isPresent()) {
             next = effective.nextStart();
-          } else if (!effective.schedule().equals(current.schedule())
+          } else if (paused) {
+            // Editing a paused action keeps it paused; only Resume (or an explicit next_start)
+            // lets it run again.
+            next = Optional.empty();
+          } else if (!sameSchedule(effective.schedule(), current.schedule())
               || (!current.scheduled() && effective.scheduled())) {
             var step = calculator.afterChange(effective.schedule(), Optional.empty(), now);
             next = NextStartCalculator.startTime(step, now);
@@ -372,7 +377,14 @@ public class JdbcActionService implements ActionService {
       java.util.function.Consumer<dev.hourglass.action.Notice> live) {
     var action = get(caller, tenant, id);
     return authoring.runNow(
-        caller, tenant, action.database(), action.routine(), action.jobId(), action.config(), live);
+        caller,
+        tenant,
+        action.database(),
+        action.routine(),
+        action.jobId(),
+        action.config(),
+        action.maxRuntime(),
+        live);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -418,6 +430,23 @@ public class JdbcActionService implements ActionService {
           caller, tenant, draft.database(), draft.checkConfig().get(), draft.config());
     }
     return found.kind();
+  }
+
+  /**
+   * Equal schedules, with initial_start compared to the second: forms send it back at the precision
+   * they show, and that must not count as a change that moves the next start.
+   */
+  static boolean sameSchedule(ActionSchedule a, ActionSchedule b) {
+    return a.recurrence().equals(b.recurrence())
+        && a.fixedSchedule() == b.fixedSchedule()
+        && java.util.Objects.equals(a.timezone(), b.timezone())
+        && a.retryPeriod().equals(b.retryPeriod())
+        && a.maxRetries().equals(b.maxRetries())
+        && java.util.Objects.equals(seconds(a.initialStart()), seconds(b.initialStart()));
+  }
+
+  private static Instant seconds(Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
   private static ActionConfig merge(ActionConfig stored, ActionConfig update) {

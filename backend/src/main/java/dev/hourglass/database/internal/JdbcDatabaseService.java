@@ -311,7 +311,26 @@ public class JdbcDatabaseService implements DatabaseService {
     if (!draft.keepStoredPassword()) {
       return draft.connection();
     }
-    return draft.connection().withPassword(row.connection(box).password());
+    var stored = row.database();
+    var wanted = draft.connection();
+    boolean sameServer =
+        stored.host().equalsIgnoreCase(wanted.host())
+            && stored.port() == wanted.port()
+            && stored.user().equals(wanted.user());
+    boolean sameOrStrongerSsl =
+        wanted.sslMode().ordinal() >= stored.sslMode().ordinal()
+            && (!stored.sslMode().verifiesCertificate()
+                || java.util.Objects.equals(
+                    stored.caCertificate().orElse(null), wanted.caCertificatePem()));
+    if (!sameServer || !sameOrStrongerSsl) {
+      // The stored password goes only where it went before, never to a server or user the
+      // person editing just typed: else it could be sent to a host they control.
+      throw new dev.hourglass.common.InvalidInputException(
+          "password",
+          "Enter the password again: the stored one is used only with the same host, port, user"
+              + " and an SSL mode at least as strict.");
+    }
+    return wanted.withPassword(row.connection(box).password());
   }
 
   private void requireManager(Caller caller, TenantId tenant) {

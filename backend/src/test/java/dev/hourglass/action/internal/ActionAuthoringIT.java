@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.action.ActionConfig;
+import dev.hourglass.action.ForegroundRun;
 import dev.hourglass.action.Notice;
 import dev.hourglass.action.Routine;
 import dev.hourglass.action.RoutineName;
@@ -281,6 +282,7 @@ class ActionAuthoringIT {
             new RoutineName("public", "slow"),
             5,
             ActionConfig.none(),
+            java.time.Duration.ZERO,
             n -> arrivals.put(n.message(), System.nanoTime() - start));
     long end = System.nanoTime() - start;
 
@@ -289,6 +291,51 @@ class ActionAuthoringIT {
     assertThat(end - arrivals.get("step 1 of 2"))
         .as("the first notice arrived at least a second before the call returned")
         .isGreaterThan(java.time.Duration.ofSeconds(1).toNanos());
+  }
+
+  @Test
+  void max_runtime_cancels_the_run_on_the_target_and_a_flood_of_notices_is_capped() {
+    authoring.createRoutine(
+        editor,
+        team,
+        database,
+        """
+        create procedure public.chatty(job_id integer, config jsonb) language plpgsql as $$
+        begin
+          for i in 1..20000 loop raise notice 'line %', i; end loop;
+          perform pg_sleep(10);
+        end $$;
+        """);
+    var run =
+        authoring.runNow(
+            editor,
+            team,
+            database,
+            new RoutineName("public", "chatty"),
+            9,
+            ActionConfig.none(),
+            java.time.Duration.ofSeconds(2),
+            n -> {});
+    assertThat(run.succeeded()).isFalse();
+    assertThat(run.error().orElseThrow().sqlState()).as("query_canceled").isEqualTo("57014");
+    assertThat(run.took()).isLessThan(java.time.Duration.ofSeconds(8));
+    assertThat(run.notices()).hasSizeLessThanOrEqualTo(ForegroundRun.MAX_NOTICES + 1);
+    assertThat(run.notices().get(run.notices().size() - 1).message())
+        .endsWith("more notices were not kept.");
+  }
+
+  @Test
+  void a_set_returning_function_is_counted_on_the_server() {
+    authoring.createRoutine(
+        editor,
+        team,
+        database,
+        "create function public.many(job_id integer, config jsonb) returns setof integer"
+            + " language sql as 'select generate_series(1, 1000000)'");
+    var run =
+        authoring.runNow(
+            editor, team, database, new RoutineName("public", "many"), 3, ActionConfig.none());
+    assertThat(run.succeeded()).isTrue();
   }
 
   @Test

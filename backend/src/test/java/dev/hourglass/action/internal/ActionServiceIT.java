@@ -257,6 +257,24 @@ class ActionServiceIT {
   }
 
   @Test
+  void editing_a_paused_action_keeps_it_paused() {
+    var added = actions.add(editor, team, daily("Nightly", "{\"keep\": 1}"));
+    var paused = actions.pause(editor, team, added.id());
+    var current = actions.get(editor, team, added.id());
+    var renamed =
+        actions.alter(
+            editor,
+            team,
+            added.id(),
+            daily("Nightly renamed", "{\"keep\": 2}"),
+            false,
+            current.version());
+    assertThat(renamed.status()).isEqualTo(Action.Status.PAUSED);
+    assertThat(renamed.nextStart()).isEmpty();
+    assertThat(paused.id()).isEqualTo(added.id());
+  }
+
+  @Test
   void an_unscheduled_action_has_no_next_start() {
     var draft = daily("Nightly", "{\"keep\": 1}");
     var off =

@@ -229,6 +229,30 @@ class DatabaseServiceIT {
   }
 
   @Test
+  void the_stored_password_is_never_sent_to_another_server_or_user_or_with_weaker_ssl() {
+    var saved = registerSales();
+    var elsewhere =
+        List.of(
+            new ConnectionSpec(
+                "localhost", target.port(), database, user, "", SslMode.DISABLE, null),
+            new ConnectionSpec(
+                target.host(), FreePorts.pick(), database, user, "", SslMode.DISABLE, null),
+            new ConnectionSpec(
+                target.host(), target.port(), database, "postgres", "", SslMode.DISABLE, null));
+    for (var spec : elsewhere) {
+      var draft = new DatabaseDraft("Sales", "", spec, true);
+      assertThatThrownBy(() -> databases.testEdit(owner, team, saved.id(), draft))
+          .isInstanceOf(dev.hourglass.common.InvalidInputException.class)
+          .hasMessageContaining("Enter the password again");
+      assertThatThrownBy(() -> databases.edit(owner, team, saved.id(), draft, saved.version()))
+          .isInstanceOf(dev.hourglass.common.InvalidInputException.class);
+    }
+    // The same server with a different database name may keep it.
+    var same = new DatabaseDraft("Sales", "", spec(""), true);
+    assertThat(databases.testEdit(owner, team, saved.id(), same).ok()).isTrue();
+  }
+
+  @Test
   void an_edit_based_on_an_old_version_is_refused() {
     var saved = registerSales();
     databases.edit(

@@ -339,6 +339,26 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
       } else if (e.field().equals("database")) {
         database.setErrorMessage(e.getMessage());
         database.setInvalid(true);
+      } else if (e.field().equals("checkConfig")) {
+        check.setErrorMessage(e.getMessage());
+        check.setInvalid(true);
+      } else if (!java.util.Set.of(
+              "config",
+              "schedule_interval",
+              "cron",
+              "timezone",
+              "fixed_schedule",
+              "retry_period",
+              "max_retries",
+              "max_runtime",
+              "initial_start",
+              "minute",
+              "hour",
+              "day-of-month",
+              "month",
+              "day-of-week")
+          .contains(e.field())) {
+        Feedback.error(e.getMessage());
       }
       // Schedule and config fields mark themselves.
     } catch (UserFacingException e) {

@@ -30,7 +30,6 @@ import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** One action: its job parameters, pause/resume, run now with the server's notices, delete. */
@@ -40,6 +39,7 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
   private static final long serialVersionUID = 1L;
 
   private final transient ActionService actions;
+  private final transient RunNowExecutor executor;
   private final Caller caller;
   private final TenantId tenant;
   private final boolean mayEdit;
@@ -47,8 +47,9 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
   private Action shown;
 
   @Inject
-  ActionView(SignedInPerson person, ActionService actions) {
+  ActionView(SignedInPerson person, ActionService actions, RunNowExecutor executor) {
     this.actions = actions;
+    this.executor = executor;
     this.caller = person.caller();
     var membership = person.currentMembership();
     this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
@@ -114,7 +115,8 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
         new Span(a.checkConfig().map(Object::toString).orElse("none")), "check_config");
     a.disabledReason().ifPresent(r -> facts.addFormItem(new Span(r), "Stopped because"));
 
-    var runNow = new Button("Run now", e -> runNow());
+    var runNow = new Button("Run now");
+    runNow.addClickListener(e -> runNow(runNow));
     runNow.setId("action-run-now");
     runNow.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     var pause =
@@ -150,16 +152,17 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
    * Runs in the background and streams the server's notices to the page as they come (server push),
    * then shows the outcome; the page stays usable meanwhile.
    */
-  private void runNow() {
+  private void runNow(Button button) {
     output.removeAll();
     var heading = new H3("Running…");
     heading.setId("run-outcome");
     var notices = new Pre("");
     notices.setId("run-notices");
     output.add(heading, notices);
+    button.setEnabled(false);
     var ui = UI.getCurrent();
     var id = shown.id();
-    CompletableFuture.runAsync(
+    executor.submit(
         () -> {
           try {
             var run =
@@ -168,13 +171,26 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
                     tenant,
                     id,
                     n -> ui.access(() -> notices.setText(notices.getText() + line(n) + "\n")));
-            ui.access(() -> finish(run, heading, notices));
-          } catch (UserFacingException e) {
             ui.access(
                 () -> {
-                  heading.setText("Not run");
-                  Feedback.error(e.getMessage());
+                  finish(run, heading, notices);
+                  button.setEnabled(true);
                 });
+          } catch (RuntimeException e) {
+            var message =
+                e instanceof UserFacingException
+                    ? e.getMessage()
+                    : "The run could not be started or finished; see the server log.";
+            try {
+              ui.access(
+                  () -> {
+                    heading.setText("Not run");
+                    button.setEnabled(true);
+                    Feedback.error(message);
+                  });
+            } catch (com.vaadin.flow.component.UIDetachedException gone) {
+              // The page was closed meanwhile; there is no one to tell.
+            }
           }
         });
   }

@@ -83,7 +83,8 @@ class ScheduleForm extends FormLayout {
     maxRetries.setValue(-1);
     maxRetries.setMin(-1);
     maxRetries.setStepButtonsVisible(true);
-    maxRetries.setHelperText("-1 = retry forever, 0 = no retries; else stop after this many failures in a row");
+    maxRetries.setHelperText(
+        "-1 = retry forever, 0 = no retries; else stop after this many failures in a row");
     retryPeriod.setId("schedule-retry-period");
     retryPeriod.setValue("5 minutes");
     retryPeriod.setHelperText("Wait after a failure, growing with each failure in a row");
