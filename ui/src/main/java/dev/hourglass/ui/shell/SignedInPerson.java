@@ -40,10 +40,7 @@ public class SignedInPerson implements Serializable {
               openId.getSubject(),
               claims.getPreferredUsername().orElse(null),
               claims.getName().orElse(null),
-              // Only a verified address counts: an invitation is bound to it.
-              "true".equalsIgnoreCase(String.valueOf(claims.getEmailVerified().orElse(null)))
-                  ? claims.getEmail().orElse(null)
-                  : null);
+              claims.getEmail().orElse(null));
       tenants.recordSignIn(caller);
     }
     return caller;
