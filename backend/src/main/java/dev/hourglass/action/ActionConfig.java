@@ -9,7 +9,15 @@ import dev.hourglass.common.InvalidInputException;
  * here for well-formedness; what it must contain is for the action's check_config to say.
  */
 public record ActionConfig(String json) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Exact decimals and no trailing text: the config is stored as the person wrote it, not rounded
+  // through double, and "{} junk" is refused rather than cut.
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .nodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+          .build();
 
   public ActionConfig {
     if (json != null && json.isBlank()) {

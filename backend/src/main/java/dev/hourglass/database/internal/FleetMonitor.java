@@ -179,7 +179,8 @@ public class FleetMonitor {
         tenant.value(),
         "record the check",
         c -> {
-          StoredDatabase.recordCheck(c, tenant, id, result, clock.instant());
+          StoredDatabase.recordCheck(
+              c, tenant, id, result, clock.instant(), row.get().database().version());
           return null;
         });
   }

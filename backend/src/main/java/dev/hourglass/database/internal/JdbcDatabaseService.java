@@ -197,7 +197,8 @@ public class JdbcDatabaseService implements DatabaseService {
               StoredDatabase.recordCheck(c, tenant, id, check, clock.instant());
               return found(c, tenant, id, false).database();
             });
-    fleet.pools().evict(id);
+    // No eviction: the pool notices a changed connection by its fingerprint at the next use and is
+    // replaced then; a rename keeps it, with the connections in use.
     return saved;
   }
 
@@ -278,10 +279,13 @@ public class JdbcDatabaseService implements DatabaseService {
           try (var ps =
               c.prepareStatement(
                   """
-                  select count(*), max(updated_at), max(last_check_at), max(status_since)
+                  select count(*), max(updated_at), max(last_check_at), max(status_since),
+                         (select count(*) || '/' || coalesce(max(a.updated_at)::text, '')
+                            from action a where a.tenant_id = ? and a.archived_at is null)
                     from target_database where tenant_id = ? and archived_at is null
                   """)) {
             ps.setObject(1, tenant.value());
+            ps.setObject(2, tenant.value());
             try (var rs = ps.executeQuery()) {
               rs.next();
               return rs.getLong(1)
@@ -290,7 +294,9 @@ public class JdbcDatabaseService implements DatabaseService {
                   + "|"
                   + rs.getString(3)
                   + "|"
-                  + rs.getString(4);
+                  + rs.getString(4)
+                  + "|"
+                  + rs.getString(5);
             }
           }
         });

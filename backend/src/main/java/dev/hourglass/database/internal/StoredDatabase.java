@@ -145,6 +145,23 @@ final class StoredDatabase {
       dev.hourglass.database.ConnectionCheck check,
       Instant at)
       throws SQLException {
+    recordCheck(c, tenant, id, check, at, -1);
+  }
+
+  /**
+   * As {@link #recordCheck(Connection, TenantId, DatabaseId,
+   * dev.hourglass.database.ConnectionCheck, Instant)}, but only while the row is still at {@code
+   * checkedVersion} (ignored when negative): a check of the old settings must not overwrite the
+   * status an edit has just recorded.
+   */
+  static void recordCheck(
+      Connection c,
+      TenantId tenant,
+      DatabaseId id,
+      dev.hourglass.database.ConnectionCheck check,
+      Instant at,
+      int checkedVersion)
+      throws SQLException {
     var caps = check.capabilities();
     try (var ps =
         c.prepareStatement(
@@ -158,7 +175,7 @@ final class StoredDatabase {
                    pg_cron_version = case when ? then ? else pg_cron_version end,
                    cron_database_name = case when ? then ? else cron_database_name end,
                    can_create_procedures = coalesce(?, can_create_procedures)
-             where tenant_id = ? and id = ?
+             where tenant_id = ? and id = ? and (? < 0 or version = ?)
             """)) {
       var ts = Timestamp.from(at);
       int i = 1;
@@ -181,6 +198,8 @@ final class StoredDatabase {
           i++, caps.map(Capabilities::canCreateProcedures).orElse(null), java.sql.Types.BOOLEAN);
       ps.setObject(i++, tenant.value());
       ps.setObject(i++, id.value());
+      ps.setInt(i++, checkedVersion);
+      ps.setInt(i++, checkedVersion);
       ps.executeUpdate();
     }
   }

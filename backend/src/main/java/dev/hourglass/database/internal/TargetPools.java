@@ -65,7 +65,29 @@ public final class TargetPools
     sweeper.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.SECONDS);
   }
 
-  private record Entry(int version, HikariDataSource pool, long[] lastUsed) {}
+  /**
+   * A pool and what it connects with: the fingerprint changes only when the connection does (not on
+   * a rename), so a rename keeps the pool and its connections in use.
+   */
+  private record Entry(
+      String fingerprint, HikariDataSource pool, java.util.concurrent.atomic.AtomicLong lastUsed) {}
+
+  static String fingerprint(StoredDatabase.Row row) {
+    var d = row.database();
+    return d.host()
+        + "|"
+        + d.port()
+        + "|"
+        + d.database()
+        + "|"
+        + d.user()
+        + "|"
+        + d.sslMode()
+        + "|"
+        + java.util.Objects.hashCode(row.caCertificate())
+        + "|"
+        + java.util.Arrays.hashCode(row.sealedPassword());
+  }
 
   /**
    * A connection to the tenant's database, from its pool.
@@ -82,20 +104,32 @@ public final class TargetPools
                 "read the database",
                 c -> StoredDatabase.find(c, tenant, id, false))
             .orElseThrow(() -> new UserFacingException(JdbcDatabaseService.NOT_FOUND));
-    var version = row.database().version();
+    var fingerprint = fingerprint(row);
+    var retired = new java.util.concurrent.atomic.AtomicReference<HikariDataSource>();
     var entry =
         pools.compute(
             id,
             (key, current) -> {
-              if (current != null && current.version() == version) {
-                return current;
+              var e = current;
+              if (e == null || !e.fingerprint().equals(fingerprint)) {
+                if (e != null) {
+                  retired.set(e.pool());
+                }
+                e =
+                    new Entry(
+                        fingerprint,
+                        build(tenant, id, row.connection(box)),
+                        new java.util.concurrent.atomic.AtomicLong());
               }
-              if (current != null) {
-                current.pool().close();
-              }
-              return new Entry(version, build(tenant, id, row.connection(box)), new long[1]);
+              // Stamped inside compute, so the idle sweeper never closes a pool being handed out.
+              e.lastUsed().set(System.nanoTime());
+              return e;
             });
-    entry.lastUsed()[0] = System.nanoTime();
+    var old = retired.get();
+    if (old != null) {
+      // Closing waits for connections in use; never inside compute, never on the caller's thread.
+      sweeper.execute(old::close);
+    }
     try {
       return entry.pool().getConnection();
     } catch (SQLException e) {
@@ -151,7 +185,7 @@ public final class TargetPools
         (id, entry) -> {
           var mx = entry.pool().getHikariPoolMXBean();
           boolean busy = mx != null && mx.getActiveConnections() > 0;
-          if (!busy && now - entry.lastUsed()[0] > idle) {
+          if (!busy && now - entry.lastUsed().get() > idle) {
             if (pools.remove(id, entry)) {
               entry.pool().close();
             }

@@ -370,7 +370,8 @@ class DatabaseServiceIT {
   }
 
   @Test
-  void a_pool_is_built_on_first_use_and_rebuilt_after_an_edit() throws SQLException {
+  void a_pool_is_built_on_first_use_kept_across_a_rename_and_replaced_when_the_connection_changes()
+      throws SQLException {
     var saved = registerSales();
     assertThat(fleet.pools().openPools()).isZero();
     try (var c = fleet.pools().connect(team, saved.id());
@@ -380,13 +381,32 @@ class DatabaseServiceIT {
     }
     assertThat(fleet.pools().openPools()).isEqualTo(1);
 
-    databases.edit(
-        owner, team, saved.id(), new DatabaseDraft("Sales", "", spec(""), true), saved.version());
-    assertThat(fleet.pools().openPools()).as("the edit closed the old pool").isZero();
+    try (var inUse = fleet.pools().connect(team, saved.id())) {
+      var renamed =
+          databases.edit(
+              owner,
+              team,
+              saved.id(),
+              new DatabaseDraft("Sales EU", "", spec(""), true),
+              saved.version());
+      assertThat(inUse.isValid(2)).as("a rename leaves connections in use alone").isTrue();
+      try (var again = fleet.pools().connect(team, saved.id())) {
+        assertThat(again.isValid(2)).isTrue();
+      }
+      // The same password typed again seals differently: a new connection setting, a new pool.
+      databases.edit(
+          owner,
+          team,
+          saved.id(),
+          new DatabaseDraft("Sales EU", "", spec(password), false),
+          renamed.version());
+    }
     try (var c = fleet.pools().connect(team, saved.id())) {
       assertThat(c.isValid(2)).isTrue();
     }
-    assertThat(fleet.pools().openPools()).isEqualTo(1);
+    assertThat(fleet.pools().openPools())
+        .as("the old pool was replaced, not added to")
+        .isEqualTo(1);
   }
 
   @Test
