@@ -1,9 +1,11 @@
 package dev.hourglass.tenant;
 
 import dev.hourglass.common.AccessDeniedException;
+import dev.hourglass.common.Transactions;
 import dev.hourglass.security.Caller;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * The role check every tenant-scoped command makes first, inside its own transaction, so a member
@@ -50,6 +52,39 @@ public final class TenantAccess {
               + " or higher. Ask an owner or admin of the team.");
     }
     return role;
+  }
+
+  /**
+   * Runs {@code work} in one transaction as {@code caller} inside {@code tenant}, after checking
+   * that the caller's role allows {@code permission}: the check and the work see the same data.
+   */
+  public static <T> T inTenant(
+      DataSource dataSource,
+      Caller caller,
+      TenantId tenant,
+      Permission permission,
+      String what,
+      Transactions.Work<T> work) {
+    return Transactions.inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
+        what,
+        c -> {
+          require(c, caller, tenant, permission);
+          return work.run(c);
+        });
+  }
+
+  /** Checks the caller's role in a transaction of its own, before work elsewhere (a target). */
+  public static Role require(
+      DataSource dataSource, Caller caller, TenantId tenant, Permission permission) {
+    return Transactions.inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
+        "check your role",
+        c -> require(c, caller, tenant, permission));
   }
 
   private static String article(Role role) {

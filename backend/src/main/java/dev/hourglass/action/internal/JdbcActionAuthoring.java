@@ -1,7 +1,5 @@
 package dev.hourglass.action.internal;
 
-import static dev.hourglass.common.Transactions.inTransaction;
-
 import dev.hourglass.action.ActionAuthoring;
 import dev.hourglass.action.ActionConfig;
 import dev.hourglass.action.ForegroundRun;
@@ -54,7 +52,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
 
   @Override
   public List<Routine> routines(Caller caller, TenantId tenant, DatabaseId database) {
-    require(caller, tenant, Permission.VIEW);
+    TenantAccess.require(controlPlane, caller, tenant, Permission.VIEW);
     return onTarget(tenant, database, "read its functions and procedures", TargetCatalog::read);
   }
 
@@ -68,7 +66,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       throw new InvalidInputException(
           "sql", "The SQL is " + sql.length() + " characters; at most " + MAX_SQL_CHARS + ".");
     }
-    require(caller, tenant, Permission.EDIT_ACTIONS);
+    TenantAccess.require(controlPlane, caller, tenant, Permission.EDIT_ACTIONS);
     return onTarget(
         tenant,
         database,
@@ -97,7 +95,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
   @Override
   public void checkConfig(
       Caller caller, TenantId tenant, DatabaseId database, RoutineName check, ActionConfig config) {
-    require(caller, tenant, Permission.EDIT_ACTIONS);
+    TenantAccess.require(controlPlane, caller, tenant, Permission.EDIT_ACTIONS);
     onTarget(
         tenant,
         database,
@@ -147,7 +145,7 @@ public class JdbcActionAuthoring implements ActionAuthoring {
       ActionConfig config,
       Duration maxRuntime,
       java.util.function.Consumer<Notice> live) {
-    require(caller, tenant, Permission.EDIT_ACTIONS);
+    TenantAccess.require(controlPlane, caller, tenant, Permission.EDIT_ACTIONS);
     return onTarget(
         tenant,
         database,
@@ -325,15 +323,6 @@ public class JdbcActionAuthoring implements ActionAuthoring {
     var where = line > 0 ? " (line " + line + ", column " + column + ")" : "";
     return new SqlProblem(
         m.getMessage() + where, m.getSQLState(), m.getDetail(), m.getHint(), line, column);
-  }
-
-  private void require(Caller caller, TenantId tenant, Permission permission) {
-    inTransaction(
-        controlPlane,
-        caller.subject(),
-        tenant.value(),
-        "check your role",
-        c -> TenantAccess.require(c, caller, tenant, permission));
   }
 
   @FunctionalInterface

@@ -1,7 +1,5 @@
 package dev.hourglass.action.internal;
 
-import static dev.hourglass.common.Transactions.inTransaction;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hourglass.action.Action;
@@ -15,7 +13,6 @@ import dev.hourglass.action.Routine;
 import dev.hourglass.action.RoutineName;
 import dev.hourglass.common.AccessDeniedException;
 import dev.hourglass.common.InvalidInputException;
-import dev.hourglass.common.Transactions;
 import dev.hourglass.common.UserFacingException;
 import dev.hourglass.database.DatabaseConnections;
 import dev.hourglass.database.DatabaseId;
@@ -103,9 +100,9 @@ public class JdbcActionService implements ActionService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "list the actions",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           try (var ps =
               c.prepareStatement(
                   SELECT
@@ -131,9 +128,9 @@ public class JdbcActionService implements ActionService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "read the action",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           return find(c, tenant, id, false);
         });
   }
@@ -143,9 +140,9 @@ public class JdbcActionService implements ActionService {
     inTenant(
         caller,
         tenant,
+        Permission.EDIT_ACTIONS,
         "check the action",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.EDIT_ACTIONS);
           requireDatabase(c, tenant, draft.database());
           refuseTakenName(c, tenant, draft.jobName(), null);
           return null;
@@ -154,9 +151,9 @@ public class JdbcActionService implements ActionService {
     return inTenant(
         caller,
         tenant,
+        Permission.EDIT_ACTIONS,
         "save the action",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.EDIT_ACTIONS);
           requireDatabase(c, tenant, draft.database());
           refuseTakenName(c, tenant, draft.jobName(), null);
           int jobId;
@@ -246,9 +243,9 @@ public class JdbcActionService implements ActionService {
     return inTenant(
         caller,
         tenant,
+        Permission.EDIT_ACTIONS,
         "save the action",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.EDIT_ACTIONS);
           var current = find(c, tenant, id, true);
           if (current.version() != expectedVersion) {
             throw new UserFacingException(
@@ -485,9 +482,9 @@ public class JdbcActionService implements ActionService {
     return inTenant(
         caller,
         tenant,
+        Permission.EDIT_ACTIONS,
         what,
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.EDIT_ACTIONS);
           var current = find(c, tenant, id, true);
           change.apply(c, current);
           return current;
@@ -617,7 +614,12 @@ public class JdbcActionService implements ActionService {
         rs.getTimestamp("updated_at").toInstant());
   }
 
-  private <T> T inTenant(Caller caller, TenantId tenant, String what, Transactions.Work<T> work) {
-    return inTransaction(dataSource, caller.subject(), tenant.value(), what, work);
+  private <T> T inTenant(
+      Caller caller,
+      TenantId tenant,
+      Permission permission,
+      String what,
+      dev.hourglass.common.Transactions.Work<T> work) {
+    return TenantAccess.inTenant(dataSource, caller, tenant, permission, what, work);
   }
 }

@@ -80,16 +80,11 @@ final class TargetCatalog {
 
   /** The routine named, if it exists with the action signature. */
   static Routine find(Connection c, RoutineName name) throws SQLException {
-    for (var r : read(c)) {
-      if (r.name().equals(name) && (r.usableAsAction() || r.usableAsCheck())) {
-        return r;
-      }
-    }
-    for (var r : read(c)) {
-      if (r.name().equals(name)) {
-        return r;
-      }
-    }
-    return null;
+    // Overloads share a name: prefer one that can serve, else say why the first cannot.
+    var named = read(c).stream().filter(r -> r.name().equals(name)).toList();
+    return named.stream()
+        .filter(r -> r.usableAsAction() || r.usableAsCheck())
+        .findFirst()
+        .orElse(named.isEmpty() ? null : named.get(0));
   }
 }

@@ -1,7 +1,5 @@
 package dev.hourglass.database.internal;
 
-import static dev.hourglass.common.Transactions.inTransaction;
-
 import dev.hourglass.common.AccessDeniedException;
 import dev.hourglass.common.UserFacingException;
 import dev.hourglass.database.ConnectionCheck;
@@ -57,9 +55,9 @@ public class JdbcDatabaseService implements DatabaseService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "list the databases",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           return StoredDatabase.readAll(c, tenant);
         });
   }
@@ -69,16 +67,16 @@ public class JdbcDatabaseService implements DatabaseService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "read the database",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           return found(c, tenant, id, false).database();
         });
   }
 
   @Override
   public ConnectionCheck test(Caller caller, TenantId tenant, ConnectionSpec connection) {
-    requireManager(caller, tenant);
+    TenantAccess.require(dataSource, caller, tenant, Permission.MANAGE_DATABASES);
     return fleet.probe().check(connection, fleet.policy());
   }
 
@@ -93,9 +91,9 @@ public class JdbcDatabaseService implements DatabaseService {
     inTenant(
         caller,
         tenant,
+        Permission.MANAGE_DATABASES,
         "check the name",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES);
           refuseTakenName(c, tenant, draft.name(), null);
           return null;
         });
@@ -107,9 +105,9 @@ public class JdbcDatabaseService implements DatabaseService {
     return inTenant(
         caller,
         tenant,
+        Permission.MANAGE_DATABASES,
         "register the database",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES);
           refuseTakenName(c, tenant, draft.name(), null);
           var now = Timestamp.from(clock.instant());
           var conn = draft.connection();
@@ -156,9 +154,9 @@ public class JdbcDatabaseService implements DatabaseService {
         inTenant(
             caller,
             tenant,
+            Permission.MANAGE_DATABASES,
             "save the database",
             c -> {
-              TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES);
               var row = found(c, tenant, id, true);
               if (row.database().version() != expectedVersion) {
                 throw new UserFacingException(
@@ -207,9 +205,9 @@ public class JdbcDatabaseService implements DatabaseService {
     inTenant(
         caller,
         tenant,
+        Permission.MANAGE_DATABASES,
         "remove the database",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES);
           found(c, tenant, id, true);
           try (var ps =
               c.prepareStatement(
@@ -250,18 +248,18 @@ public class JdbcDatabaseService implements DatabaseService {
         inTenant(
             caller,
             tenant,
+            Permission.VIEW,
             "read the database",
             c -> {
-              TenantAccess.require(c, caller, tenant, Permission.VIEW);
               return found(c, tenant, id, false);
             });
     var check = fleet.probe().check(row.connection(box), fleet.policy());
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "store the check",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           found(c, tenant, id, false);
           StoredDatabase.recordCheck(c, tenant, id, check, clock.instant());
           return found(c, tenant, id, false).database();
@@ -273,9 +271,9 @@ public class JdbcDatabaseService implements DatabaseService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "read the dashboard",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           try (var ps =
               c.prepareStatement(
                   """
@@ -309,9 +307,9 @@ public class JdbcDatabaseService implements DatabaseService {
         inTenant(
             caller,
             tenant,
+            Permission.MANAGE_DATABASES,
             "read the database",
             c -> {
-              TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES);
               return found(c, tenant, id, false);
             });
     if (!draft.keepStoredPassword()) {
@@ -337,14 +335,6 @@ public class JdbcDatabaseService implements DatabaseService {
               + " and an SSL mode at least as strict.");
     }
     return wanted.withPassword(row.connection(box).password());
-  }
-
-  private void requireManager(Caller caller, TenantId tenant) {
-    inTenant(
-        caller,
-        tenant,
-        "check your role",
-        c -> TenantAccess.require(c, caller, tenant, Permission.MANAGE_DATABASES));
   }
 
   private static StoredDatabase.Row found(
@@ -379,7 +369,11 @@ public class JdbcDatabaseService implements DatabaseService {
   }
 
   private <T> T inTenant(
-      Caller caller, TenantId tenant, String what, dev.hourglass.common.Transactions.Work<T> work) {
-    return inTransaction(dataSource, caller.subject(), tenant.value(), what, work);
+      Caller caller,
+      TenantId tenant,
+      Permission permission,
+      String what,
+      dev.hourglass.common.Transactions.Work<T> work) {
+    return TenantAccess.inTenant(dataSource, caller, tenant, permission, what, work);
   }
 }

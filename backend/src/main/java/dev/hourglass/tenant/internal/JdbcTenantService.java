@@ -113,9 +113,10 @@ public class JdbcTenantService implements TenantService {
 
   @Override
   public Membership membership(Caller caller, TenantId tenant) {
-    return inTenant(
-        caller,
-        tenant,
+    return inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
         "read the team",
         c -> {
           var role = TenantAccess.require(c, caller, tenant, Permission.VIEW);
@@ -154,9 +155,9 @@ public class JdbcTenantService implements TenantService {
     return inTenant(
         caller,
         tenant,
+        Permission.MANAGE_TENANT,
         "rename the team",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_TENANT);
           try (var ps =
               c.prepareStatement("update tenant set name = ?, renamed_at = ? where id = ?")) {
             ps.setString(1, name.value());
@@ -173,18 +174,19 @@ public class JdbcTenantService implements TenantService {
     return inTenant(
         caller,
         tenant,
+        Permission.VIEW,
         "list the members",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.VIEW);
           return readMembers(c, tenant);
         });
   }
 
   @Override
   public void changeRole(Caller caller, TenantId tenant, String subject, Role role) {
-    inTenant(
-        caller,
-        tenant,
+    inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
         "change the role",
         c -> {
           var mine = TenantAccess.require(c, caller, tenant, Permission.MANAGE_MEMBERS);
@@ -214,9 +216,10 @@ public class JdbcTenantService implements TenantService {
       leave(caller, tenant);
       return;
     }
-    inTenant(
-        caller,
-        tenant,
+    inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
         "remove the member",
         c -> {
           var mine = TenantAccess.require(c, caller, tenant, Permission.MANAGE_MEMBERS);
@@ -234,9 +237,10 @@ public class JdbcTenantService implements TenantService {
 
   @Override
   public void leave(Caller caller, TenantId tenant) {
-    inTenant(
-        caller,
-        tenant,
+    inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
         "leave the team",
         c -> {
           var mine = TenantAccess.require(c, caller, tenant, Permission.VIEW);
@@ -250,9 +254,10 @@ public class JdbcTenantService implements TenantService {
 
   @Override
   public Invitation invite(Caller caller, TenantId tenant, EmailAddress email, Role role) {
-    return inTenant(
-        caller,
-        tenant,
+    return inTransaction(
+        dataSource,
+        caller.subject(),
+        tenant.value(),
         "create the invitation",
         c -> {
           var mine = TenantAccess.require(c, caller, tenant, Permission.MANAGE_MEMBERS);
@@ -309,9 +314,9 @@ public class JdbcTenantService implements TenantService {
     return inTenant(
         caller,
         tenant,
+        Permission.MANAGE_MEMBERS,
         "list the invitations",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_MEMBERS);
           try (var ps =
               c.prepareStatement(
                   """
@@ -347,9 +352,9 @@ public class JdbcTenantService implements TenantService {
     inTenant(
         caller,
         tenant,
+        Permission.MANAGE_MEMBERS,
         "revoke the invitation",
         c -> {
-          TenantAccess.require(c, caller, tenant, Permission.MANAGE_MEMBERS);
           try (var ps =
               c.prepareStatement(
                   """
@@ -494,8 +499,12 @@ public class JdbcTenantService implements TenantService {
   }
 
   private <T> T inTenant(
-      Caller caller, TenantId tenant, String what, dev.hourglass.common.Transactions.Work<T> work) {
-    return inTransaction(dataSource, caller.subject(), tenant.value(), what, work);
+      Caller caller,
+      TenantId tenant,
+      Permission permission,
+      String what,
+      dev.hourglass.common.Transactions.Work<T> work) {
+    return TenantAccess.inTenant(dataSource, caller, tenant, permission, what, work);
   }
 
   private Timestamp now() {

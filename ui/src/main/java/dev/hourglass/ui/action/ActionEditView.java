@@ -34,6 +34,7 @@ import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.editor.SqlEditor;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -215,7 +216,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
           .ifPresent(check::setValue);
       schedule.fill(editing.schedule(), editing.scheduled(), editing.maxRuntime());
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
       event.forwardTo(ActionsView.class);
     }
   }
@@ -236,7 +237,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
       var all = authoring.routines(caller, tenant, db.id());
       showRoutines(all);
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 
@@ -269,7 +270,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
           .filter(r -> r.usableAsAction() && !before.contains(r.name()))
           .findFirst()
           .ifPresent(routine::setValue);
-      Feedback.success("Created in " + db.name() + ".");
+      Notices.success("Created in " + db.name() + ".");
     } catch (SqlProblem e) {
       if (e.line() > 0) {
         sql.showError(
@@ -282,7 +283,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
               + (e.detail().isEmpty() ? "" : "\nDetail: " + e.detail())
               + (e.hint().isEmpty() ? "" : "\nHint: " + e.hint()));
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 
@@ -324,7 +325,7 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
               ? actions.add(caller, tenant, draft)
               : actions.alter(
                   caller, tenant, editing.id(), draft, configMerge.getValue(), editing.version());
-      Feedback.success((editing == null ? "Added " : "Saved ") + saved.jobName() + ".");
+      Notices.success((editing == null ? "Added " : "Saved ") + saved.jobName() + ".");
       getUI().ifPresent(ui -> ui.navigate(ActionView.class, saved.id().toString()));
     } catch (SqlProblem e) {
       config.setErrorMessage("check_config refused it: " + e.getMessage());
@@ -358,11 +359,11 @@ class ActionEditView extends VerticalLayout implements HasUrlParameter<String>, 
               "month",
               "day-of-week")
           .contains(e.field())) {
-        Feedback.error(e.getMessage());
+        Notices.error(e.getMessage());
       }
       // Schedule and config fields mark themselves.
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 

@@ -27,6 +27,7 @@ import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -66,7 +67,7 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     try {
       shown = actions.get(caller, tenant, ActionId.parse(id));
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
       event.forwardTo(ActionsView.class);
       return;
     }
@@ -141,10 +142,10 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     try {
       action.run();
       shown = actions.get(caller, tenant, shown.id());
-      Feedback.success(done);
+      Notices.success(done);
       render();
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 
@@ -186,7 +187,7 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
                   () -> {
                     heading.setText("Not run");
                     button.setEnabled(true);
-                    Feedback.error(message);
+                    Notices.error(message);
                   });
             } catch (com.vaadin.flow.component.UIDetachedException gone) {
               // The page was closed meanwhile; there is no one to tell.
@@ -233,10 +234,10 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
             e -> {
               try {
                 actions.delete(caller, tenant, shown.id());
-                Feedback.success("Deleted " + shown.jobName() + ".");
+                Notices.success("Deleted " + shown.jobName() + ".");
                 getUI().ifPresent(ui -> ui.navigate(ActionsView.class));
               } catch (UserFacingException ex) {
-                Feedback.error(ex.getMessage());
+                Notices.error(ex.getMessage());
               }
             },
             "Cancel",

@@ -22,6 +22,7 @@ import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -130,7 +131,7 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
       database.setValue(ANY);
       rows.refreshAll();
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 

@@ -20,6 +20,7 @@ import dev.hourglass.database.RegisteredDatabase;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -75,7 +76,7 @@ class DatabaseEditView extends VerticalLayout implements HasUrlParameter<String>
       title.setText("Edit " + editing.name());
       form.fill(editing);
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
       event.forwardTo(FleetView.class);
     }
   }
@@ -96,7 +97,7 @@ class DatabaseEditView extends VerticalLayout implements HasUrlParameter<String>
     } catch (InvalidInputException e) {
       result.setVisible(false);
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 
@@ -107,7 +108,7 @@ class DatabaseEditView extends VerticalLayout implements HasUrlParameter<String>
           editing == null
               ? databases.register(caller, tenant, draft)
               : databases.edit(caller, tenant, editing.id(), draft, editing.version());
-      Feedback.success((editing == null ? "Registered " : "Saved ") + saved.name() + ".");
+      Notices.success((editing == null ? "Registered " : "Saved ") + saved.name() + ".");
       getUI().ifPresent(ui -> ui.navigate(DatabaseView.class, saved.id().toString()));
     } catch (InvalidInputException e) {
       result.setVisible(false);
@@ -115,7 +116,7 @@ class DatabaseEditView extends VerticalLayout implements HasUrlParameter<String>
       Feedback.check(result, e.check());
       result.add(new Div("Nothing was saved."));
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 

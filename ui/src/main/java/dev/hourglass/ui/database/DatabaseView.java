@@ -22,6 +22,7 @@ import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -67,7 +68,7 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     try {
       shown = databases.get(caller, tenant, DatabaseId.parse(id));
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
       event.forwardTo(FleetView.class);
       return;
     }
@@ -172,7 +173,7 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
       shown = databases.refresh(caller, tenant, shown.id());
       render();
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 
@@ -195,10 +196,10 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
   private void remove() {
     try {
       databases.remove(caller, tenant, shown.id());
-      Feedback.success("Removed " + shown.name() + ".");
+      Notices.success("Removed " + shown.name() + ".");
       getUI().ifPresent(ui -> ui.navigate(FleetView.class));
     } catch (UserFacingException e) {
-      Feedback.error(e.getMessage());
+      Notices.error(e.getMessage());
     }
   }
 }

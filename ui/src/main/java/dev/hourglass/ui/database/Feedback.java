@@ -1,24 +1,12 @@
 package dev.hourglass.ui.database;
 
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import dev.hourglass.database.ConnectionCheck;
 
-/** Messages on the fleet pages: the services' sentences, shown as they are. */
+/** A connection test's outcome on the fleet pages, shown as the probe wrote it. */
 final class Feedback {
 
   private Feedback() {}
-
-  static void error(String message) {
-    var n = Notification.show(message, 8000, Notification.Position.TOP_CENTER);
-    n.addThemeVariants(NotificationVariant.LUMO_ERROR);
-  }
-
-  static void success(String message) {
-    var n = Notification.show(message, 3000, Notification.Position.TOP_CENTER);
-    n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-  }
 
   /** Shows a connection test's outcome in {@code area}: what failed, or what was found. */
   static void check(Div area, ConnectionCheck check) {

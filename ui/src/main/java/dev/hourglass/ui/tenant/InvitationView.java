@@ -16,6 +16,7 @@ import dev.hourglass.common.UserFacingException;
 import dev.hourglass.tenant.InvitationPreview;
 import dev.hourglass.tenant.TenantService;
 import dev.hourglass.ui.security.SignOutPath;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;

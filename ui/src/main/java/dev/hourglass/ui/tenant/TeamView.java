@@ -30,6 +30,7 @@ import dev.hourglass.tenant.TenantId;
 import dev.hourglass.tenant.TenantName;
 import dev.hourglass.tenant.TenantService;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 
 /**
  * An action authored in the browser: write the procedure, give a config, see the schedule's next
@@ -32,20 +31,6 @@ class ActionsIT {
     target.close();
   }
 
-  private static void type(Browser browser, String css, String text) {
-    var found =
-        new org.openqa.selenium.support.ui.WebDriverWait(
-                browser.driver, java.time.Duration.ofSeconds(30))
-            .until(
-                org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector(css)));
-    ((JavascriptExecutor) browser.driver)
-        .executeScript("arguments[0].scrollIntoView({block: 'center'})", found);
-    var input = browser.waitFor(By.cssSelector(css));
-    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-    input.sendKeys(text, Keys.TAB);
-  }
-
   /** Puts SQL into the editor as typing and leaving it would (value, then the change event). */
   private static void writeSql(Browser browser, String sql) {
     var editor = browser.waitFor(By.id("action-sql"));
@@ -57,26 +42,18 @@ class ActionsIT {
             sql);
   }
 
-  /** Clicks a button after scrolling it to the middle, where no overlay or header covers it. */
-  private static void click(Browser browser, String id) {
-    var button = browser.waitFor(By.id(id));
-    ((JavascriptExecutor) browser.driver)
-        .executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
-    button.click();
-  }
-
   /** Registers a database through the form and returns its id from the page it lands on. */
   private static String registerDatabase(Browser browser, String name) {
     var database = target.createDatabase("shop");
     browser.driver.get(stack.appUrl() + "/databases/edit");
     browser.waitForText(By.id("db-form-title"), "Register a database");
-    type(browser, "#db-name input", name);
-    type(browser, "#db-host input", "127.0.0.1");
-    type(browser, "#db-port input", Integer.toString(target.port()));
-    type(browser, "#db-database input", database);
-    type(browser, "#db-user input", "postgres");
-    type(browser, "#db-password input", "x");
-    click(browser, "db-save");
+    browser.type("#db-name input", name);
+    browser.type("#db-host input", "127.0.0.1");
+    browser.type("#db-port input", Integer.toString(target.port()));
+    browser.type("#db-database input", database);
+    browser.type("#db-user input", "postgres");
+    browser.type("#db-password input", "x");
+    browser.clickInView(By.id("db-save"));
     browser.waitForText(By.id("db-title"), name);
     var url = browser.driver.getCurrentUrl();
     return url.substring(url.lastIndexOf('/') + 1);
@@ -102,22 +79,22 @@ class ActionsIT {
               + suffix
               + "(job_id integer, config jsonb) LANGUAGE plpgsql AS $$\n"
               + "BEGIN RAISE NOTICE 'tidying for job % keeping %', job_id, config->>'keep'; END $$;");
-      click(browser, "action-sql-create");
+      browser.clickInView(By.id("action-sql-create"));
       browser.waitFor(By.xpath("//vaadin-combo-box[@id='action-routine' and @has-value]"));
 
-      type(browser, "#action-config textarea", "{\"keep\": ");
+      browser.type("#action-config textarea", "{\"keep\": ");
       browser.waitFor(By.xpath("//vaadin-text-area[@id='action-config' and @invalid]"));
-      type(browser, "#action-config textarea", "{\"keep\": 3}");
-      type(browser, "#action-name input", "Tidy " + suffix);
-      type(browser, "#schedule-interval input", "1 hour");
+      browser.type("#action-config textarea", "{\"keep\": 3}");
+      browser.type("#action-name input", "Tidy " + suffix);
+      browser.type("#schedule-interval input", "1 hour");
       browser.waitFor(By.cssSelector("#schedule-preview li:nth-child(10)"));
       assertThat(browser.driver.findElements(By.cssSelector("#schedule-preview li"))).hasSize(10);
       browser.screenshot("action-form");
 
-      click(browser, "action-save");
+      browser.clickInView(By.id("action-save"));
       browser.waitForText(By.id("action-title"), "Tidy " + suffix);
       browser.waitForText(By.id("action-status"), "Active");
-      click(browser, "action-run-now");
+      browser.clickInView(By.id("action-run-now"));
       browser.waitForText(By.id("run-outcome"), "Succeeded");
       assertThat(browser.driver.findElement(By.id("run-notices")).getText())
           .contains("NOTICE:  tidying for job ")
@@ -142,7 +119,7 @@ class ActionsIT {
       ((JavascriptExecutor) browser.driver)
           .executeScript("document.querySelector('#action-write').opened = true");
       writeSql(browser, "CREATE PROCEDURE p(job_id int, config jsonb)\nLANGUAG sql AS $$ $$;");
-      click(browser, "action-sql-create");
+      browser.clickInView(By.id("action-sql-create"));
       browser.waitForText(By.id("action-sql-error"), "(line 2, column 1)");
       assertThat(browser.driver.findElement(By.id("action-sql")).getAttribute("error-line"))
           .as("the editor marks the line")

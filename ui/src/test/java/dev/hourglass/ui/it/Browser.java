@@ -67,6 +67,31 @@ final class Browser implements AutoCloseable {
     until(ExpectedConditions.urlContains(fragment));
   }
 
+  /**
+   * Clears the input {@code css} finds and types {@code text}, then Tab (which commits it), after
+   * scrolling it to the middle of the shell's scrolling content area.
+   */
+  void type(String css, String text) {
+    scrollIntoView(until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css))));
+    var input = waitFor(By.cssSelector(css));
+    input.sendKeys(
+        org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"),
+        org.openqa.selenium.Keys.BACK_SPACE);
+    input.sendKeys(text, org.openqa.selenium.Keys.TAB);
+  }
+
+  /** Clicks an element after scrolling it to the middle, where no overlay or header covers it. */
+  void clickInView(By by) {
+    var element = waitFor(by);
+    scrollIntoView(element);
+    element.click();
+  }
+
+  private void scrollIntoView(WebElement element) {
+    ((org.openqa.selenium.JavascriptExecutor) driver)
+        .executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+  }
+
   /** Waits, and on time-out says where the browser was and what it showed. */
   private <T> T until(ExpectedCondition<T> condition) {
     try {

@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -26,22 +25,16 @@ class FleetIT {
     stack = HourglassStack.get();
   }
 
-  private static void type(Browser browser, String id, String text) {
-    var input = browser.waitFor(By.cssSelector("#" + id + " input"));
-    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-    input.sendKeys(text, Keys.TAB);
-  }
-
   private static void fillForm(Browser browser, String name, int port, String database) {
     browser.driver.get(stack.appUrl() + "/databases/edit");
     browser.waitForText(By.id("db-form-title"), "Register a database");
-    type(browser, "db-name", name);
-    type(browser, "db-environment", "staging");
-    type(browser, "db-host", "127.0.0.1");
-    type(browser, "db-port", Integer.toString(port));
-    type(browser, "db-database", database);
-    type(browser, "db-user", "postgres");
-    type(browser, "db-password", "any-password");
+    browser.type("#db-name input", name);
+    browser.type("#db-environment input", "staging");
+    browser.type("#db-host input", "127.0.0.1");
+    browser.type("#db-port input", Integer.toString(port));
+    browser.type("#db-database input", database);
+    browser.type("#db-user input", "postgres");
+    browser.type("#db-password input", "any-password");
   }
 
   private static By row(String name) {

@@ -107,7 +107,7 @@ class TeamIT {
 
         // The newcomer leaves again, so the other browser tests find them without this team.
         openTeamPage(nico);
-        clickInView(nico, By.id("leave-team"));
+        nico.clickInView(By.id("leave-team"));
         nico.waitFor(By.id("confirm-action")).click();
         waitUntil(nico, () -> !nico.driver.getCurrentUrl().contains("/team"));
         openTeamPage(dana);
@@ -145,7 +145,7 @@ class TeamIT {
       dana.signInAtKeycloak(HourglassRealm.DEMO_USER, stack.demoPassword);
       dana.waitForText(By.id("current-tenant"), "Demo Team");
       openTeamPage(dana);
-      clickInView(dana, By.id("leave-team"));
+      dana.clickInView(By.id("leave-team"));
       dana.waitFor(By.id("confirm-action")).click();
       notice(
           dana,
@@ -218,14 +218,6 @@ class TeamIT {
       b.driver.get(stack.appUrl() + "/team");
     }
     b.waitFor(By.id("members-grid"));
-  }
-
-  /** Clicks an element that may be below the fold of the shell's scrolling content area. */
-  private static void clickInView(Browser b, By by) {
-    var element = b.waitFor(by);
-    ((org.openqa.selenium.JavascriptExecutor) b.driver)
-        .executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-    element.click();
   }
 
   /** Picks {@code label} in a vaadin-select. */
