@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL server the tests and the launcher may create databases on: an embedded one started
- * here ({@link ZonkyPostgres}) or one that already runs ({@link ExternalPostgres}).
+ * here ({@link ZonkyPostgres}), one that already runs ({@link ExternalPostgres}), or a private
+ * PostgreSQL 15 cluster with pg_cron ({@link PgCronServer}, tests and benchmarks).
  */
 public interface PostgresServer extends AutoCloseable {
 
