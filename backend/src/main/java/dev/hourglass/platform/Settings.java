@@ -24,7 +24,8 @@ public record Settings(
     boolean demoData,
     Secrets secrets,
     Targets targets,
-    java.util.List<String> demoTargets) {
+    java.util.List<String> demoTargets,
+    Dispatch dispatch) {
 
   /**
    * The control-plane PostgreSQL.
@@ -122,6 +123,33 @@ public record Settings(
       Duration checkInterval,
       Duration connectTimeout) {}
 
+  /**
+   * How actions are dispatched (docs/decisions/0012-20261126-dispatch.md).
+   *
+   * @param enabled whether this node runs actions at all (a node may only serve pages)
+   * @param workers runs going at once on this node
+   * @param tenantRuns runs of one tenant going at once on this node
+   * @param databaseRuns runs on one database going at once on this node; at most the pool size
+   * @param tenantQueue runs of one tenant claimed but not finished, across all nodes
+   * @param lookahead how far ahead runs are claimed, so they start on the dot
+   * @param claimEvery how often a node looks for due runs
+   * @param heartbeat how often a node says it is alive
+   * @param nodeTimeout a node silent this long is dead: its runs are crashed or handed on
+   * @param crashWait the least wait before an action whose run crashed runs again (TimescaleDB: 5
+   *     minutes)
+   */
+  public record Dispatch(
+      boolean enabled,
+      int workers,
+      int tenantRuns,
+      int databaseRuns,
+      int tenantQueue,
+      Duration lookahead,
+      Duration claimEvery,
+      Duration heartbeat,
+      Duration nodeTimeout,
+      Duration crashWait) {}
+
   /** The JobRunr background server hosted in each app node. */
   public record Jobs(int workers, int pollIntervalSeconds) {}
 
@@ -176,7 +204,52 @@ public record Settings(
         demoData,
         secrets,
         targets,
-        r.list("hourglass.demo-targets"));
+        r.list("hourglass.demo-targets"),
+        readDispatch(r, targets));
+  }
+
+  private static Dispatch readDispatch(Reader r, Targets targets) {
+    var heartbeat = Duration.ofSeconds(r.integer("hourglass.dispatch.heartbeat-seconds", 2, 1, 60));
+    var dispatch =
+        new Dispatch(
+            r.bool("hourglass.dispatch.enabled", true),
+            r.integer("hourglass.dispatch.workers", 64, 1, 2048),
+            r.integer("hourglass.dispatch.tenant-runs", 8, 1, 1000),
+            r.integer("hourglass.dispatch.database-runs", 2, 1, 50),
+            r.integer("hourglass.dispatch.tenant-queue", 200, 1, 100_000),
+            Duration.ofMillis(r.integer("hourglass.dispatch.lookahead-millis", 2000, 0, 60_000)),
+            Duration.ofMillis(r.integer("hourglass.dispatch.claim-every-millis", 100, 10, 10_000)),
+            heartbeat,
+            Duration.ofSeconds(r.integer("hourglass.dispatch.node-timeout-seconds", 15, 3, 3600)),
+            Duration.ofSeconds(r.integer("hourglass.dispatch.crash-wait-seconds", 300, 0, 86_400)));
+    if (dispatch.databaseRuns() > targets.poolSize()) {
+      throw new ConfigurationException(
+          "hourglass.dispatch.database-runs",
+          "is "
+              + dispatch.databaseRuns()
+              + ", more than the "
+              + targets.poolSize()
+              + " connections per database (hourglass.targets.pool-size)",
+          "lower it or raise HOURGLASS_TARGETS_POOL_SIZE");
+    }
+    if (dispatch.tenantRuns() > targets.tenantConnections()) {
+      throw new ConfigurationException(
+          "hourglass.dispatch.tenant-runs",
+          "is "
+              + dispatch.tenantRuns()
+              + ", more than the "
+              + targets.tenantConnections()
+              + " connections a team may open (hourglass.targets.tenant-connections)",
+          "lower it or raise HOURGLASS_TARGETS_TENANT_CONNECTIONS");
+    }
+    if (dispatch.nodeTimeout().compareTo(heartbeat.multipliedBy(3)) < 0) {
+      throw new ConfigurationException(
+          "hourglass.dispatch.node-timeout-seconds",
+          "is shorter than three heartbeats (" + heartbeat.multipliedBy(3).toSeconds() + " s)",
+          "raise it, or lower HOURGLASS_DISPATCH_HEARTBEAT_SECONDS, so a busy node is not taken"
+              + " for dead");
+    }
+    return dispatch;
   }
 
   /**

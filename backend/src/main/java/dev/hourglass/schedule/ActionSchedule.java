@@ -73,6 +73,27 @@ public record ActionSchedule(
   }
 
   /** A schedule repeating every {@code interval}; fixed by default, like TimescaleDB. */
+  /**
+   * A schedule as the action table stores it ({@code schedule_interval::text}, {@code cron}, ...),
+   * read back; the text was validated when it was saved.
+   */
+  public static ActionSchedule stored(
+      String interval,
+      String cron,
+      java.time.Instant initialStart,
+      boolean fixedSchedule,
+      String timezone,
+      String retryPeriod,
+      int maxRetries) {
+    return new ActionSchedule(
+        interval != null ? Interval.parse(interval) : CronSpec.parse(cron),
+        fixedSchedule,
+        initialStart,
+        timezone == null ? null : ZoneId.of(timezone),
+        Interval.parse(retryPeriod),
+        MaxRetries.of(maxRetries));
+  }
+
   public static Builder every(Interval interval) {
     return new Builder(interval);
   }

@@ -88,9 +88,18 @@ public final class NextStartCalculator {
    * not count towards {@code max_retries}, as in TimescaleDB.
    */
   public NextStep afterCrash(ActionSchedule schedule, Instant noticedAt, int consecutiveCrashes) {
+    return afterCrash(schedule, noticedAt, consecutiveCrashes, MIN_WAIT_AFTER_CRASH);
+  }
+
+  /**
+   * {@link #afterCrash(ActionSchedule, Instant, int)} with the least wait chosen by the operator
+   * instead of TimescaleDB's 5 minutes.
+   */
+  public NextStep afterCrash(
+      ActionSchedule schedule, Instant noticedAt, int consecutiveCrashes, Duration minWait) {
     requirePositive(consecutiveCrashes, "consecutiveCrashes");
     Instant backoff = backoff(schedule, noticedAt, consecutiveCrashes);
-    Instant earliest = noticedAt.plus(MIN_WAIT_AFTER_CRASH);
+    Instant earliest = noticedAt.plus(minWait);
     return new NextStep.RunAt(earliest.isAfter(backoff) ? earliest : backoff);
   }
 

@@ -19,7 +19,6 @@ import dev.hourglass.database.DatabaseId;
 import dev.hourglass.schedule.ActionSchedule;
 import dev.hourglass.schedule.CronSpec;
 import dev.hourglass.schedule.Interval;
-import dev.hourglass.schedule.MaxRetries;
 import dev.hourglass.schedule.NextStartCalculator;
 import dev.hourglass.schedule.NextStep;
 import dev.hourglass.security.Caller;
@@ -35,7 +34,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -581,13 +579,14 @@ public class JdbcActionService implements ActionService {
     var initial = rs.getTimestamp("initial_start");
     var zone = rs.getString("timezone");
     var schedule =
-        new ActionSchedule(
-            interval != null ? Interval.parse(interval) : CronSpec.parse(rs.getString("cron")),
-            rs.getBoolean("fixed_schedule"),
+        ActionSchedule.stored(
+            interval,
+            rs.getString("cron"),
             initial == null ? null : initial.toInstant(),
-            zone == null ? null : ZoneId.of(zone),
-            Interval.parse(rs.getString("retry_period")),
-            MaxRetries.of(rs.getInt("max_retries")));
+            rs.getBoolean("fixed_schedule"),
+            zone,
+            rs.getString("retry_period"),
+            rs.getInt("max_retries"));
     var checkSchema = rs.getString("check_schema");
     var next = rs.getTimestamp("next_start");
     return new Action(

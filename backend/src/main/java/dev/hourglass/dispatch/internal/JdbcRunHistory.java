@@ -1,0 +1,186 @@
+package dev.hourglass.dispatch.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.action.ActionId;
+import dev.hourglass.action.Notice;
+import dev.hourglass.common.AccessDeniedException;
+import dev.hourglass.dispatch.ActionRun;
+import dev.hourglass.dispatch.ActionStats;
+import dev.hourglass.dispatch.RunHistory;
+import dev.hourglass.dispatch.RunStatus;
+import dev.hourglass.security.Caller;
+import dev.hourglass.tenant.Permission;
+import dev.hourglass.tenant.TenantAccess;
+import dev.hourglass.tenant.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Reads runs and statistics in the tenant's scope, for members with the VIEW permission. */
+@ApplicationScoped
+public class JdbcRunHistory implements RunHistory {
+
+  static final String NO_RUN = "There is no such run in this team.";
+  static final String NO_ACTION =
+      "There is no such action in this team. It may have been deleted; go back to the list.";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_LIMIT = 1000;
+
+  private static final String RUN_COLUMNS =
+      """
+      select id, action_id, job_id, scheduled_for, attempt, status, node, started_at, finished_at,
+             sqlstate, message, detail, hint, notices::text, config::text
+        from action_run
+      """;
+
+  private DataSource dataSource;
+
+  /** For CDI's client proxy only. */
+  protected JdbcRunHistory() {}
+
+  @Inject
+  public JdbcRunHistory(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public List<ActionRun> runs(Caller caller, TenantId tenant, ActionId action, int limit) {
+    int bounded = Math.max(1, Math.min(MAX_LIMIT, limit));
+    return TenantAccess.inTenant(
+        dataSource,
+        caller,
+        tenant,
+        Permission.VIEW,
+        "read the runs",
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  RUN_COLUMNS
+                      + " where tenant_id = ? and action_id = ?"
+                      + " order by scheduled_for desc limit ?")) {
+            ps.setObject(1, tenant.value());
+            ps.setObject(2, action.value());
+            ps.setInt(3, bounded);
+            var result = new ArrayList<ActionRun>();
+            try (var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                result.add(read(rs));
+              }
+            }
+            return List.copyOf(result);
+          }
+        });
+  }
+
+  @Override
+  public ActionRun run(Caller caller, TenantId tenant, long runId) {
+    return TenantAccess.inTenant(
+        dataSource,
+        caller,
+        tenant,
+        Permission.VIEW,
+        "read the run",
+        c -> {
+          try (var ps = c.prepareStatement(RUN_COLUMNS + " where tenant_id = ? and id = ?")) {
+            ps.setObject(1, tenant.value());
+            ps.setLong(2, runId);
+            try (var rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new AccessDeniedException(NO_RUN);
+              }
+              return read(rs);
+            }
+          }
+        });
+  }
+
+  @Override
+  public ActionStats stats(Caller caller, TenantId tenant, ActionId action) {
+    return TenantAccess.inTenant(
+        dataSource,
+        caller,
+        tenant,
+        Permission.VIEW,
+        "read the action's statistics",
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  """
+                  select total_runs, total_successes, total_failures, total_crashes,
+                         consecutive_failures, consecutive_crashes, last_run_started_at,
+                         last_finish, last_successful_finish, last_run_status,
+                         last_run_duration_us, next_start, current_run is not null
+                    from action where tenant_id = ? and id = ? and archived_at is null
+                  """)) {
+            ps.setObject(1, tenant.value());
+            ps.setObject(2, action.value());
+            try (var rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new AccessDeniedException(NO_ACTION);
+              }
+              var status = rs.getString(10);
+              var duration = rs.getObject(11, Long.class);
+              return new ActionStats(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getInt(5),
+                  rs.getInt(6),
+                  instant(rs.getTimestamp(7)),
+                  instant(rs.getTimestamp(8)),
+                  instant(rs.getTimestamp(9)),
+                  Optional.ofNullable(status).map(RunStatus::valueOf),
+                  Optional.ofNullable(duration).map(us -> Duration.ofNanos(us * 1000)),
+                  instant(rs.getTimestamp(12)),
+                  rs.getBoolean(13));
+            }
+          }
+        });
+  }
+
+  private static ActionRun read(ResultSet rs) throws SQLException {
+    return new ActionRun(
+        rs.getLong(1),
+        new ActionId(rs.getObject(2, UUID.class)),
+        rs.getInt(3),
+        rs.getTimestamp(4).toInstant(),
+        rs.getInt(5),
+        RunStatus.valueOf(rs.getString(6)),
+        rs.getString(7),
+        instant(rs.getTimestamp(8)),
+        instant(rs.getTimestamp(9)),
+        Optional.ofNullable(rs.getString(10)),
+        Optional.ofNullable(rs.getString(11)),
+        Optional.ofNullable(rs.getString(12)),
+        Optional.ofNullable(rs.getString(13)),
+        notices(rs.getString(14)),
+        rs.getString(15));
+  }
+
+  private static Optional<Instant> instant(Timestamp t) {
+    return t == null ? Optional.empty() : Optional.of(t.toInstant());
+  }
+
+  private static List<Notice> notices(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<List<Notice>>() {});
+    } catch (IOException e) {
+      throw new IllegalStateException("Stored notices are not readable", e);
+    }
+  }
+}
