@@ -101,22 +101,34 @@ begin
          where d.rank <= p_tenant_queue - d.busy
          order by d.next_start, d.rank
          limit p_limit
+    ), locked as (
+        -- The picked actions as they are now, locked: one that a person is changing right now is
+        -- left for the next claim, and one paused, deleted or moved meanwhile is not claimed.
+        select a.id, a.tenant_id, a.database_id, a.job_id, a.next_start,
+               a.consecutive_failures + 1 as attempt, a.routine_schema, a.routine_name,
+               a.routine_kind, a.config,
+               (extract(epoch from a.max_runtime) * 1000)::bigint as max_runtime_ms
+          from action a
+         where a.id in (select p.id from picked p)
+           and a.archived_at is null and a.scheduled and a.current_run is null
+           and a.next_start <= p_until
+           for update skip locked
     ), runs as (
         insert into action_run (tenant_id, action_id, database_id, job_id, scheduled_for, attempt,
                                 status, node, claimed_at, config)
-        select a.tenant_id, a.id, a.database_id, a.job_id, a.next_start,
-               a.consecutive_failures + 1, 'CLAIMED', p_node, p_now, a.config
-          from action a join picked p on p.id = a.id
+        select l.tenant_id, l.id, l.database_id, l.job_id, l.next_start, l.attempt, 'CLAIMED',
+               p_node, p_now, l.config
+          from locked l
         returning action_run.id, action_run.action_id
     ), marked as (
         update action a set current_run = r.id
           from runs r
          where a.id = r.action_id
-        returning a.current_run, a.tenant_id, a.id, a.database_id, a.job_id, a.next_start,
-                  a.consecutive_failures + 1, a.routine_schema, a.routine_name, a.routine_kind,
-                  a.config::text, (extract(epoch from a.max_runtime) * 1000)::bigint
+        returning a.id, a.current_run
     )
-    select * from marked;
+    select m.current_run, l.tenant_id, l.id, l.database_id, l.job_id, l.next_start, l.attempt,
+           l.routine_schema, l.routine_name, l.routine_kind, l.config::text, l.max_runtime_ms
+      from marked m join locked l on l.id = m.id;
 end
 $$;
 revoke all on function hourglass_claim_runs(text, timestamptz, timestamptz, integer, integer)

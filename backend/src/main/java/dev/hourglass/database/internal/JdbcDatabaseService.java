@@ -197,6 +197,9 @@ public class JdbcDatabaseService implements DatabaseService {
             });
     // No eviction: the pool notices a changed connection by its fingerprint at the next use and is
     // replaced then; a rename keeps it, with the connections in use.
+    if (fleet != null) {
+      fleet.pools().forget(id);
+    }
     return saved;
   }
 

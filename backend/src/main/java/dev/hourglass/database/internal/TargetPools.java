@@ -70,7 +70,18 @@ public final class TargetPools
    * a rename), so a rename keeps the pool and its connections in use.
    */
   private record Entry(
-      String fingerprint, HikariDataSource pool, java.util.concurrent.atomic.AtomicLong lastUsed) {}
+      TenantId tenant,
+      String fingerprint,
+      HikariDataSource pool,
+      java.util.concurrent.atomic.AtomicLong lastUsed,
+      java.util.concurrent.atomic.AtomicLong verified) {}
+
+  /**
+   * How long a pool is used without reading its registration again: runs at hundreds per second
+   * must not each read the control plane. An edit or removal on this node takes effect at once
+   * ({@link #forget}, {@link #evict}); on other nodes within this time.
+   */
+  static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   static String fingerprint(StoredDatabase.Row row) {
     var d = row.database();
@@ -96,6 +107,13 @@ public final class TargetPools
    * @throws SQLException when it cannot be reached, or the tenant's connection cap is reached
    */
   public Connection connect(TenantId tenant, DatabaseId id) throws SQLException {
+    var known = pools.get(id);
+    if (known != null
+        && known.tenant().equals(tenant)
+        && System.nanoTime() - known.verified().get() < RECHECK_NANOS) {
+      known.lastUsed().set(System.nanoTime());
+      return borrow(tenant, known);
+    }
     var row =
         inTransaction(
                 controlPlane,
@@ -117,12 +135,15 @@ public final class TargetPools
                 }
                 e =
                     new Entry(
+                        tenant,
                         fingerprint,
                         build(tenant, id, row.connection(box)),
+                        new java.util.concurrent.atomic.AtomicLong(),
                         new java.util.concurrent.atomic.AtomicLong());
               }
               // Stamped inside compute, so the idle sweeper never closes a pool being handed out.
               e.lastUsed().set(System.nanoTime());
+              e.verified().set(System.nanoTime());
               return e;
             });
     var old = retired.get();
@@ -130,6 +151,10 @@ public final class TargetPools
       // Closing waits for connections in use; never inside compute, never on the caller's thread.
       sweeper.execute(old::close);
     }
+    return borrow(tenant, entry);
+  }
+
+  private Connection borrow(TenantId tenant, Entry entry) throws SQLException {
     try {
       return entry.pool().getConnection();
     } catch (SQLException e) {
@@ -157,6 +182,14 @@ public final class TargetPools
   @Override
   public Connection open(TenantId tenant, DatabaseId id) throws SQLException {
     return connect(tenant, id);
+  }
+
+  /** Makes the next {@link #connect} read the database's registration again (after an edit). */
+  public void forget(DatabaseId id) {
+    var entry = pools.get(id);
+    if (entry != null) {
+      entry.verified().set(System.nanoTime() - RECHECK_NANOS);
+    }
   }
 
   /** Closes the database's pool; the next {@link #connect} builds a new one. */
@@ -203,14 +236,35 @@ public final class TargetPools
             settings,
             tenantPermits.computeIfAbsent(
                 tenant, t -> new Semaphore(settings.tenantConnections(), true)),
+            () -> relieve(tenant, id),
             () -> capRefusals.put(tenant, System.nanoTime())));
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(0);
-    config.setIdleTimeout(Math.max(10_000, Math.min(60_000, settings.poolIdle().toMillis())));
+    // Idle connections stay as long as the pool does, so an action every few minutes finds its
+    // connection open instead of paying for a new one at its start.
+    config.setIdleTimeout(Math.max(10_000, settings.poolIdle().toMillis()));
     config.setConnectionTimeout(Math.max(250, settings.connectTimeout().toMillis()));
     // A database that is down when the pool is built is reported on first use, not here.
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
+  }
+
+  /**
+   * The tenant's cap is reached and a connection to {@code wanted} is needed: closes the idle
+   * connections of the tenant's pools that have nothing in use, so connections kept open for later
+   * runs on one database never starve the runs due now on another.
+   */
+  private void relieve(TenantId tenant, DatabaseId wanted) {
+    pools.forEach(
+        (id, entry) -> {
+          if (id.equals(wanted) || !entry.tenant().equals(tenant)) {
+            return;
+          }
+          var mx = entry.pool().getHikariPoolMXBean();
+          if (mx != null && mx.getIdleConnections() > 0 && mx.getActiveConnections() == 0) {
+            mx.softEvictConnections();
+          }
+        });
   }
 
   @Override
@@ -230,6 +284,7 @@ public final class TargetPools
     private final Semaphore permits;
     private final long waitMillis;
     private final int cap;
+    private final Runnable relieve;
     private final Runnable onRefusal;
 
     CappedDataSource(
@@ -237,7 +292,9 @@ public final class TargetPools
         NetworkPolicy policy,
         Settings.Targets settings,
         Semaphore permits,
+        Runnable relieve,
         Runnable onRefusal) {
+      this.relieve = relieve;
       this.onRefusal = onRefusal;
       this.url = TargetConnections.jdbcUrl(spec);
       this.properties =
@@ -252,7 +309,7 @@ public final class TargetPools
     @Override
     public Connection getConnection() throws SQLException {
       try {
-        if (!permits.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+        if (!permits.tryAcquire() && !relievedAndAcquired()) {
           onRefusal.run();
           throw new SQLException(
               "The team's limit of "
@@ -273,6 +330,11 @@ public final class TargetPools
         throw e;
       }
       return releasingOnClose(physical, permits);
+    }
+
+    private boolean relievedAndAcquired() throws InterruptedException {
+      relieve.run();
+      return permits.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
     }
 
     private static Connection releasingOnClose(Connection physical, Semaphore permits) {

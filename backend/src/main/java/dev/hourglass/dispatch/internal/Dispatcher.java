@@ -52,6 +52,12 @@ public class Dispatcher {
   /** Claimed-but-unrecorded runs this node holds at most, per worker. */
   static final int LOCAL_PER_WORKER = 50;
 
+  /**
+   * How long before its slot a run may take a worker to connect and prepare the session, so the
+   * call goes out on the dot.
+   */
+  static final Duration PREPARE_AHEAD = Duration.ofMillis(250);
+
   private Settings.Dispatch settings;
   private RunLedger ledger;
   private RunExecutor executor;
@@ -190,7 +196,8 @@ public class Dispatcher {
             node, now.plus(settings.lookahead()), Math.min(room, 2000), settings.tenantQueue());
     held.addAndGet(claimed.size());
     for (var run : claimed) {
-      long delay = Duration.between(clock.instant(), run.scheduledFor()).toNanos();
+      long delay =
+          Duration.between(clock.instant(), run.scheduledFor().minus(PREPARE_AHEAD)).toNanos();
       if (delay <= 0) {
         ready(run);
       } else {

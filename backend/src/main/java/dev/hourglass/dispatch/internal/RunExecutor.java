@@ -82,6 +82,8 @@ final class RunExecutor implements AutoCloseable {
           var bucket = new NoticeBucket(ps);
           watched.put(ps, bucket);
           try {
+            // Connected and prepared ahead; the call itself goes at the slot, never before.
+            waitFor(run.scheduledFor());
             started = clock.instant();
             ps.execute();
             return RunOutcome.succeeded(run, started, clock.instant(), bucket.finish());
@@ -108,6 +110,13 @@ final class RunExecutor implements AutoCloseable {
           null,
           null,
           List.of());
+    }
+  }
+
+  private void waitFor(Instant slot) {
+    long nanos;
+    while ((nanos = Duration.between(clock.instant(), slot).toNanos()) > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(nanos);
     }
   }
 

@@ -462,6 +462,50 @@ class DatabaseServiceIT {
   }
 
   @Test
+  void at_the_cap_idle_connections_of_a_quiet_pool_give_way_to_a_database_that_needs_one()
+      throws SQLException {
+    fleet.close();
+    fleet = fleet(2);
+    databases = new JdbcDatabaseService(db.dataSource(), clock, BOX, fleet);
+    var sales = registerSales();
+    var other = target.createDatabase("quiet", user);
+    var stock =
+        databases.register(
+            owner,
+            team,
+            DatabaseDraft.of(
+                "Stock",
+                "",
+                new ConnectionSpec(
+                    target.host(), target.port(), other, user, password, SslMode.DISABLE, null)));
+    // Sales's pool keeps two idle connections: the team's whole cap.
+    try (var a = fleet.pools().connect(team, sales.id());
+        var b = fleet.pools().connect(team, sales.id())) {
+      assertThat(fleet.pools().openConnections(team)).isEqualTo(2);
+    }
+    assertThat(fleet.pools().openConnections(team)).isEqualTo(2);
+    try (var c = fleet.pools().connect(team, stock.id())) {
+      assertThat(c.isValid(2)).isTrue();
+      assertThat(fleet.pools().openConnections(team)).isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void a_pool_in_use_never_serves_another_team_nor_a_removed_database() throws SQLException {
+    var sales = registerSales();
+    try (var c = fleet.pools().connect(team, sales.id())) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+    var stranger = aTeam(db, aPerson("Mallory")).id();
+    // The pool is fresh, but it is not Mallory's team's: the registration is read, and refuses.
+    assertThatThrownBy(() -> fleet.pools().connect(stranger, sales.id()))
+        .isInstanceOf(UserFacingException.class);
+    databases.remove(owner, team, sales.id());
+    assertThatThrownBy(() -> fleet.pools().connect(team, sales.id()))
+        .isInstanceOf(UserFacingException.class);
+  }
+
+  @Test
   void the_monitor_records_when_a_database_becomes_unreachable_and_since_when() {
     var own = ScratchPostgres.withoutSsl();
     try {

@@ -563,6 +563,58 @@ class DispatcherIT {
     }
   }
 
+  @Test
+  void a_claim_racing_a_pause_or_a_move_of_the_next_start_claims_only_what_is_due_after_it()
+      throws Exception {
+    var team = aTeamWithADatabase("race");
+    var slot = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+    var ledger =
+        new RunLedger(
+            db.dataSource(),
+            clock,
+            new dev.hourglass.schedule.NextStartCalculator(RandomGenerator.of("L64X128MixRandom")),
+            Duration.ofSeconds(1));
+    for (var change :
+        List.of(
+            "update action set next_start = null where id = ?",
+            "update action set next_start = next_start + interval '1 hour' where id = ?")) {
+      var action =
+          actions.add(
+              team.owner(),
+              team.id(),
+              new ActionDraft(
+                  team.database(),
+                  "",
+                  new RoutineName("public", "log_run"),
+                  new ActionConfig("{}"),
+                  Optional.empty(),
+                  ActionSchedule.every(Interval.parse("1 hour")).initialStart(slot).build(slot),
+                  true,
+                  Duration.ZERO,
+                  Optional.empty()));
+      try (var c = db.ownerDataSource().getConnection()) {
+        c.setAutoCommit(false);
+        try (var ps = c.prepareStatement(change)) {
+          ps.setObject(1, action.id().value());
+          ps.executeUpdate();
+        }
+        // The person's change is not committed yet while the node claims.
+        var claim =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> ledger.claim("node-x", clock.instant().plusSeconds(10), 100, 100));
+        Thread.sleep(500);
+        c.commit();
+        var claimed = claim.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(claimed).noneMatch(r -> r.action().equals(action.id()));
+      }
+      // After the change: a paused action is not claimed, a moved one not before its new time.
+      assertThat(ledger.claim("node-x", clock.instant().plusSeconds(10), 100, 100))
+          .noneMatch(r -> r.action().equals(action.id()));
+      assertThat(history.runs(team.owner(), team.id(), action.id(), 10)).isEmpty();
+      actions.delete(team.owner(), team.id(), action.id());
+    }
+  }
+
   /** Polls {@code condition} until it holds, failing after {@code limit}. */
   static void waitFor(Duration limit, java.util.concurrent.Callable<Boolean> condition) {
     long until = System.nanoTime() + limit.toNanos();
