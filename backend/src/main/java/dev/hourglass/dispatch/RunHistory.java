@@ -1,9 +1,12 @@
 package dev.hourglass.dispatch;
 
 import dev.hourglass.action.ActionId;
+import dev.hourglass.database.DatabaseId;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** The runs of a tenant's actions, for people with the VIEW permission. */
 public interface RunHistory {
@@ -13,6 +16,12 @@ public interface RunHistory {
 
   /** The action's job_stats. */
   ActionStats stats(Caller caller, TenantId tenant, ActionId action);
+
+  /**
+   * The job_stats of every action of the tenant, or of one of its databases, read at once for the
+   * lists. Deleted actions are left out; an unknown database gives an empty map.
+   */
+  Map<ActionId, ActionStats> stats(Caller caller, TenantId tenant, Optional<DatabaseId> database);
 
   /**
    * One run of the tenant's.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.action.ActionId;
 import dev.hourglass.action.Notice;
 import dev.hourglass.common.AccessDeniedException;
+import dev.hourglass.database.DatabaseId;
 import dev.hourglass.dispatch.ActionRun;
 import dev.hourglass.dispatch.ActionStats;
 import dev.hourglass.dispatch.RunHistory;
@@ -22,7 +23,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -42,6 +45,16 @@ public class JdbcRunHistory implements RunHistory {
       select id, action_id, job_id, scheduled_for, attempt, status, node, started_at, finished_at,
              sqlstate, message, detail, hint, notices::text, config::text
         from action_run
+      """;
+
+  /** The job_stats kept on the action (column 14 is its id), for the tenant's live actions. */
+  private static final String STATS =
+      """
+      select total_runs, total_successes, total_failures, total_crashes,
+             consecutive_failures, consecutive_crashes, last_run_started_at,
+             last_finish, last_successful_finish, last_run_status,
+             last_run_duration_us, next_start, current_run is not null, id
+        from action where tenant_id = ? and archived_at is null
       """;
 
   private DataSource dataSource;
@@ -114,40 +127,63 @@ public class JdbcRunHistory implements RunHistory {
         Permission.VIEW,
         "read the action's statistics",
         c -> {
-          try (var ps =
-              c.prepareStatement(
-                  """
-                  select total_runs, total_successes, total_failures, total_crashes,
-                         consecutive_failures, consecutive_crashes, last_run_started_at,
-                         last_finish, last_successful_finish, last_run_status,
-                         last_run_duration_us, next_start, current_run is not null
-                    from action where tenant_id = ? and id = ? and archived_at is null
-                  """)) {
+          try (var ps = c.prepareStatement(STATS + " and id = ?")) {
             ps.setObject(1, tenant.value());
             ps.setObject(2, action.value());
             try (var rs = ps.executeQuery()) {
               if (!rs.next()) {
                 throw new AccessDeniedException(NO_ACTION);
               }
-              var status = rs.getString(10);
-              var duration = rs.getObject(11, Long.class);
-              return new ActionStats(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  rs.getLong(3),
-                  rs.getLong(4),
-                  rs.getInt(5),
-                  rs.getInt(6),
-                  instant(rs.getTimestamp(7)),
-                  instant(rs.getTimestamp(8)),
-                  instant(rs.getTimestamp(9)),
-                  Optional.ofNullable(status).map(RunStatus::valueOf),
-                  Optional.ofNullable(duration).map(us -> Duration.ofNanos(us * 1000)),
-                  instant(rs.getTimestamp(12)),
-                  rs.getBoolean(13));
+              return readStats(rs);
             }
           }
         });
+  }
+
+  @Override
+  public Map<ActionId, ActionStats> stats(
+      Caller caller, TenantId tenant, Optional<DatabaseId> database) {
+    return TenantAccess.inTenant(
+        dataSource,
+        caller,
+        tenant,
+        Permission.VIEW,
+        "read the actions' statistics",
+        c -> {
+          try (var ps =
+              c.prepareStatement(STATS + (database.isPresent() ? " and database_id = ?" : ""))) {
+            ps.setObject(1, tenant.value());
+            if (database.isPresent()) {
+              ps.setObject(2, database.get().value());
+            }
+            var result = new HashMap<ActionId, ActionStats>();
+            try (var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                result.put(new ActionId(rs.getObject(14, UUID.class)), readStats(rs));
+              }
+            }
+            return Map.copyOf(result);
+          }
+        });
+  }
+
+  private static ActionStats readStats(ResultSet rs) throws SQLException {
+    var status = rs.getString(10);
+    var duration = rs.getObject(11, Long.class);
+    return new ActionStats(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getLong(3),
+        rs.getLong(4),
+        rs.getInt(5),
+        rs.getInt(6),
+        instant(rs.getTimestamp(7)),
+        instant(rs.getTimestamp(8)),
+        instant(rs.getTimestamp(9)),
+        Optional.ofNullable(status).map(RunStatus::valueOf),
+        Optional.ofNullable(duration).map(us -> Duration.ofNanos(us * 1000)),
+        instant(rs.getTimestamp(12)),
+        rs.getBoolean(13));
   }
 
   private static ActionRun read(ResultSet rs) throws SQLException {

@@ -1,5 +1,8 @@
 package dev.hourglass.ui.action;
 
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -21,42 +24,78 @@ import dev.hourglass.action.Action;
 import dev.hourglass.action.ActionId;
 import dev.hourglass.action.ActionService;
 import dev.hourglass.action.ForegroundRun;
-import dev.hourglass.action.Notice;
 import dev.hourglass.common.UserFacingException;
+import dev.hourglass.dispatch.ActionRun;
+import dev.hourglass.dispatch.ActionStats;
+import dev.hourglass.dispatch.RunHistory;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.Notices;
+import dev.hourglass.ui.shell.PageTicker;
 import dev.hourglass.ui.shell.SignedInPerson;
+import dev.hourglass.ui.shell.Times;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import java.util.stream.Collectors;
+import java.time.Clock;
+import java.util.List;
 
-/** One action: its job parameters, pause/resume, run now with the server's notices, delete. */
+/**
+ * One action: its job parameters, pause/resume, run now with the server's notices, delete, and its
+ * run history (statistics and the latest runs), which updates itself by server push as runs are
+ * claimed and recorded, on this node or another.
+ */
 @Route(value = "actions", layout = MainLayout.class)
 @Dependent
 class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasDynamicTitle {
   private static final long serialVersionUID = 1L;
 
   private final transient ActionService actions;
+  private final transient RunHistory runs;
   private final transient RunNowExecutor executor;
+  private final transient PageTicker ticker;
+  private final transient Clock clock = Clock.systemUTC();
   private final Caller caller;
   private final TenantId tenant;
   private final boolean mayEdit;
   private final Div output = new Div();
+  private final Span status = new Span();
+  private final Span next = new Span();
+  private final Span stopped = new Span();
+  private final Button pause = new Button("Pause");
+  private final Button resume = new Button("Resume");
+  private final RunHistoryPanel history = new RunHistoryPanel();
+  private Component stoppedItem;
   private Action shown;
+  private transient volatile ActionStats shownStats;
+  private volatile boolean changesWithTime;
+  private transient Runnable unregister;
 
   @Inject
-  ActionView(SignedInPerson person, ActionService actions, RunNowExecutor executor) {
+  ActionView(
+      SignedInPerson person,
+      ActionService actions,
+      RunHistory runs,
+      RunNowExecutor executor,
+      PageTicker ticker) {
     this.actions = actions;
+    this.runs = runs;
     this.executor = executor;
+    this.ticker = ticker;
     this.caller = person.caller();
     var membership = person.currentMembership();
     this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
     this.mayEdit = membership.map(m -> m.role().allows(Permission.EDIT_ACTIONS)).orElse(false);
     output.setId("run-output");
     output.setWidthFull();
+    status.setId("action-status");
+    next.setId("action-next-start");
+    pause.setId("action-pause");
+    pause.addClickListener(e -> change(() -> actions.pause(caller, tenant, shown.id()), "Paused."));
+    resume.setId("action-resume");
+    resume.addClickListener(
+        e -> change(() -> actions.resume(caller, tenant, shown.id()), "Resumed."));
   }
 
   @Override
@@ -66,12 +105,58 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     }
     try {
       shown = actions.get(caller, tenant, ActionId.parse(id));
+      var stats = runs.stats(caller, tenant, shown.id());
+      showHistory(stats, runs.runs(caller, tenant, shown.id(), RunHistoryPanel.LIMIT));
     } catch (UserFacingException e) {
       Notices.error(e.getMessage());
       event.forwardTo(ActionsView.class);
       return;
     }
     render();
+  }
+
+  @Override
+  protected void onAttach(AttachEvent attachEvent) {
+    if (shown == null) {
+      return;
+    }
+    var ui = attachEvent.getUI();
+    Times.browserZone(ui, history::setZone);
+    var id = shown.id();
+    unregister = ticker.register(() -> pollFrom(ui, id));
+  }
+
+  @Override
+  protected void onDetach(DetachEvent detachEvent) {
+    if (unregister != null) {
+      unregister.run();
+      unregister = null;
+    }
+  }
+
+  /**
+   * On the ticker's thread: when the action's statistics changed (a run was claimed or recorded) or
+   * a shown run starts with time, reloads the runs and the action and pushes them.
+   */
+  private void pollFrom(UI ui, ActionId id) {
+    var stats = runs.stats(caller, tenant, id);
+    if (stats.equals(shownStats) && !changesWithTime) {
+      return;
+    }
+    var list = runs.runs(caller, tenant, id, RunHistoryPanel.LIMIT);
+    var action = actions.get(caller, tenant, id);
+    ui.access(
+        () -> {
+          shown = action;
+          showState();
+          showHistory(stats, list);
+        });
+  }
+
+  private void showHistory(ActionStats stats, List<ActionRun> list) {
+    shownStats = stats;
+    history.show(stats, list, clock.instant());
+    changesWithTime = history.changesWithTime();
   }
 
   @Override
@@ -85,15 +170,11 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     var title = new H2(a.jobName());
     title.setId("action-title");
     var facts = new FormLayout();
-    var status = new Span(a.status().label());
-    status.setId("action-status");
     facts.addFormItem(status, "Status");
     facts.addFormItem(new Span(Integer.toString(a.jobId())), "job_id");
     facts.addFormItem(new Span(a.databaseName()), "Database");
     facts.addFormItem(new Span(a.kind().name().toLowerCase() + " " + a.routine()), "Routine");
     facts.addFormItem(new Span(Schedules.describe(a)), "Schedule");
-    var next = new Span(Schedules.nextStart(a));
-    next.setId("action-next-start");
     facts.addFormItem(next, "next_start");
     facts.addFormItem(
         new Span(
@@ -114,20 +195,13 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     facts.addFormItem(new Span(a.config().isEmpty() ? "none" : a.config().json()), "config");
     facts.addFormItem(
         new Span(a.checkConfig().map(Object::toString).orElse("none")), "check_config");
-    a.disabledReason().ifPresent(r -> facts.addFormItem(new Span(r), "Stopped because"));
+    stoppedItem = facts.addFormItem(stopped, "Stopped because");
+    showState();
 
     var runNow = new Button("Run now");
     runNow.addClickListener(e -> runNow(runNow));
     runNow.setId("action-run-now");
     runNow.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    var pause =
-        new Button("Pause", e -> change(() -> actions.pause(caller, tenant, a.id()), "Paused."));
-    pause.setId("action-pause");
-    pause.setVisible(a.status() != Action.Status.PAUSED && a.status() != Action.Status.DISABLED);
-    var resume =
-        new Button("Resume", e -> change(() -> actions.resume(caller, tenant, a.id()), "Resumed."));
-    resume.setId("action-resume");
-    resume.setVisible(!pause.isVisible());
     var edit = new RouterLink("Edit", ActionEditView.class, a.id().toString());
     edit.setId("action-edit");
     var delete = new Button("Delete…", e -> confirmDelete());
@@ -135,7 +209,18 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
     delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
     var buttons = new HorizontalLayout(runNow, pause, resume, edit, delete);
     buttons.setVisible(mayEdit);
-    add(new RouterLink("All actions", ActionsView.class), title, facts, buttons, output);
+    add(new RouterLink("All actions", ActionsView.class), title, facts, buttons, output, history);
+  }
+
+  /** What changes as the action runs: its status, next start, why it stopped, pause or resume. */
+  private void showState() {
+    var a = shown;
+    status.setText(a.status().label());
+    next.setText(Schedules.nextStart(a));
+    stopped.setText(a.disabledReason().orElse(""));
+    stoppedItem.setVisible(a.disabledReason().isPresent());
+    pause.setVisible(a.status() != Action.Status.PAUSED && a.status() != Action.Status.DISABLED);
+    resume.setVisible(!pause.isVisible());
   }
 
   private void change(Runnable action, String done) {
@@ -171,7 +256,9 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
                     caller,
                     tenant,
                     id,
-                    n -> ui.access(() -> notices.setText(notices.getText() + line(n) + "\n")));
+                    n ->
+                        ui.access(
+                            () -> notices.setText(notices.getText() + RunTexts.line(n) + "\n")));
             ui.access(
                 () -> {
                   finish(run, heading, notices);
@@ -199,29 +286,16 @@ class ActionView extends VerticalLayout implements HasUrlParameter<String>, HasD
   private void finish(ForegroundRun run, H3 heading, Pre notices) {
     heading.setText(
         (run.succeeded() ? "Succeeded" : "Failed") + " in " + run.took().toMillis() + " ms");
-    notices.setText(
-        run.notices().isEmpty()
-            ? "(no notices)"
-            : run.notices().stream().map(ActionView::line).collect(Collectors.joining("\n")));
+    notices.setText(run.notices().isEmpty() ? "(no notices)" : RunTexts.lines(run.notices()));
     run.error()
         .ifPresent(
             e -> {
               var error =
-                  new Pre(
-                      "ERROR "
-                          + e.sqlState()
-                          + ": "
-                          + e.getMessage()
-                          + (e.detail().isEmpty() ? "" : "\nDETAIL: " + e.detail())
-                          + (e.hint().isEmpty() ? "" : "\nHINT: " + e.hint()));
+                  new Pre(RunTexts.error(e.sqlState(), e.getMessage(), e.detail(), e.hint()));
               error.setId("run-error");
               error.getStyle().set("color", "var(--lumo-error-text-color)");
               output.add(error);
             });
-  }
-
-  private static String line(Notice n) {
-    return n.severity() + ":  " + n.message();
   }
 
   private void confirmDelete() {

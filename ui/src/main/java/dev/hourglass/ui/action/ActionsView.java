@@ -1,8 +1,11 @@
 package dev.hourglass.ui.action;
 
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -16,18 +19,25 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import dev.hourglass.action.Action;
+import dev.hourglass.action.ActionId;
 import dev.hourglass.action.ActionService;
 import dev.hourglass.common.UserFacingException;
+import dev.hourglass.dispatch.ActionStats;
+import dev.hourglass.dispatch.RunHistory;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.Notices;
+import dev.hourglass.ui.shell.RunBadge;
 import dev.hourglass.ui.shell.SignedInPerson;
+import dev.hourglass.ui.shell.Times;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -40,6 +50,8 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
   private static final String ANY = "Any";
 
   private final transient ActionService actions;
+  private final transient RunHistory runs;
+  private transient Map<ActionId, ActionStats> stats = Map.of();
   private final Caller caller;
   private final TenantId tenant;
   private final Grid<Action> grid = new Grid<>();
@@ -49,8 +61,9 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
   private final Select<String> status = new Select<>();
 
   @Inject
-  ActionsView(SignedInPerson person, ActionService actions) {
+  ActionsView(SignedInPerson person, ActionService actions, RunHistory runs) {
     this.actions = actions;
+    this.runs = runs;
     this.caller = person.caller();
     var membership = person.currentMembership();
     this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
@@ -103,6 +116,7 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
     grid.addColumn(Action::databaseName).setHeader("Database").setSortable(true);
     grid.addColumn(a -> a.routine().toString()).setHeader("Routine");
     grid.addColumn(Schedules::describe).setHeader("Schedule").setFlexGrow(2);
+    grid.addComponentColumn(this::lastRun).setHeader("Last run").setAutoWidth(true);
     grid.addColumn(Schedules::nextStart).setHeader("Next start").setAutoWidth(true);
     grid.addColumn(a -> a.status().label())
         .setHeader("Status")
@@ -120,6 +134,7 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
     }
     try {
       var all = actions.list(caller, tenant, Optional.empty());
+      stats = runs.stats(caller, tenant, Optional.empty());
       rows.getItems().clear();
       rows.getItems().addAll(all);
       var names = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
@@ -133,6 +148,18 @@ class ActionsView extends VerticalLayout implements BeforeEnterObserver {
     } catch (UserFacingException e) {
       Notices.error(e.getMessage());
     }
+  }
+
+  /** "[Failed] 3 min ago", or "never run". */
+  private Component lastRun(Action a) {
+    var s = stats.get(a.id());
+    if (s == null || s.lastRunStatus().isEmpty()) {
+      return new Span("never run");
+    }
+    var badge = RunBadge.of(s.lastRunStatus().get());
+    badge.getElement().setAttribute("data-last-run-of", a.jobName());
+    var when = s.lastFinish().map(t -> " " + Times.ago(t, Instant.now())).orElse("");
+    return new Span(badge, new Text(when));
   }
 
   private void filter() {

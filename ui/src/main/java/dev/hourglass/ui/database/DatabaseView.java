@@ -1,11 +1,13 @@
 package dev.hourglass.ui.database;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEvent;
@@ -18,15 +20,20 @@ import dev.hourglass.database.Capabilities;
 import dev.hourglass.database.DatabaseId;
 import dev.hourglass.database.DatabaseService;
 import dev.hourglass.database.RegisteredDatabase;
+import dev.hourglass.dispatch.ActionStats;
+import dev.hourglass.dispatch.RunHistory;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.Notices;
+import dev.hourglass.ui.shell.RunBadge;
 import dev.hourglass.ui.shell.SignedInPerson;
+import dev.hourglass.ui.shell.Times;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** One database: where it is, whether it answers, what it runs, and what can be done to it. */
@@ -37,20 +44,24 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
 
   private final transient DatabaseService databases;
   private final transient dev.hourglass.action.ActionService actions;
+  private final transient RunHistory runs;
   private final Caller caller;
   private final TenantId tenant; // null for a person without a team: the layout sends them on
   private final boolean mayManage;
   private final H2 title = new H2();
   private final FormLayout facts = new FormLayout();
   private RegisteredDatabase shown;
+  private ZoneId zone = ZoneOffset.UTC;
 
   @Inject
   DatabaseView(
       SignedInPerson person,
       DatabaseService databases,
-      dev.hourglass.action.ActionService actions) {
+      dev.hourglass.action.ActionService actions,
+      RunHistory runs) {
     this.databases = databases;
     this.actions = actions;
+    this.runs = runs;
     this.caller = person.caller();
     var membership = person.currentMembership();
     this.tenant = membership.map(m -> m.tenant().id()).orElse(null);
@@ -76,6 +87,20 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
   }
 
   @Override
+  protected void onAttach(AttachEvent attachEvent) {
+    Times.browserZone(
+        attachEvent.getUI(),
+        z -> {
+          if (!z.equals(zone)) {
+            zone = z;
+            if (shown != null) {
+              render();
+            }
+          }
+        });
+  }
+
+  @Override
   public String getPageTitle() {
     return (shown == null ? "Database" : shown.name()) + " · Hourglass";
   }
@@ -88,7 +113,7 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     title.setText(d.name());
     var status =
         new Span(
-            Formats.status(d, ZoneOffset.UTC, now)
+            Formats.status(d, zone, now)
                 + (d.status().kind().name().equals("UNREACHABLE")
                     ? ": " + d.status().message()
                     : ""));
@@ -128,8 +153,7 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
                 .orElse("not known yet")),
         "May create procedures");
     facts.addFormItem(
-        new Span(d.status().lastCheck().map(t -> Formats.ago(t, now)).orElse("never")),
-        "Last check");
+        new Span(d.status().lastCheck().map(t -> Times.ago(t, now)).orElse("never")), "Last check");
 
     var refresh = new Button("Check now", e -> refresh());
     refresh.setId("db-refresh");
@@ -151,14 +175,31 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     box.setId("db-actions");
     box.add(new com.vaadin.flow.component.html.H3("Actions"));
     var list = actions.list(caller, tenant, java.util.Optional.of(d.id()));
+    var stats = runs.stats(caller, tenant, java.util.Optional.of(d.id()));
     if (list.isEmpty()) {
       box.add(new Span("No actions on this database yet."));
     }
+    var now = Clock.systemUTC().instant();
     for (var a : list) {
       var link = new com.vaadin.flow.component.html.Anchor("actions/" + a.id(), a.jobName());
-      box.add(
+      var last =
+          java.util.Optional.ofNullable(stats.get(a.id()))
+              .flatMap(ActionStats::lastRunStatus)
+              .<com.vaadin.flow.component.Component>map(RunBadge::of)
+              .orElseGet(() -> new Span("never run"));
+      last.getElement().setAttribute("data-last-run-of", a.jobName());
+      // Paused and disabled actions have no next start; their status says why.
+      var next = a.nextStart().map(t -> "Next start " + Times.moment(t, zone, now)).orElse("");
+      var row =
           new HorizontalLayout(
-              link, new Span(a.status().label()), new Span(a.routine().toString())));
+              link,
+              new Span(a.status().label()),
+              new Span(a.routine().toString()),
+              new Span("Last run:"),
+              last,
+              new Span(next));
+      row.setAlignItems(FlexComponent.Alignment.BASELINE);
+      box.add(row);
     }
     var add =
         new com.vaadin.flow.component.html.Anchor(

@@ -26,7 +26,9 @@ import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.ui.shell.MainLayout;
+import dev.hourglass.ui.shell.PageTicker;
 import dev.hourglass.ui.shell.SignedInPerson;
+import dev.hourglass.ui.shell.Times;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -54,7 +56,7 @@ class FleetView extends VerticalLayout {
   private volatile java.util.Map<
           dev.hourglass.database.DatabaseId, java.util.List<dev.hourglass.action.Action>>
       actionsByDatabase = java.util.Map.of();
-  private final transient FleetTicker ticker;
+  private final transient PageTicker ticker;
   private final transient Clock clock = Clock.systemUTC();
   private final Caller caller;
   private final TenantId tenant; // null for a person without a team: the layout sends them on
@@ -79,7 +81,7 @@ class FleetView extends VerticalLayout {
       SignedInPerson person,
       DatabaseService databases,
       dev.hourglass.action.ActionService actions,
-      FleetTicker ticker) {
+      PageTicker ticker) {
     this.databases = databases;
     this.actions = actions;
     this.ticker = ticker;
@@ -138,7 +140,7 @@ class FleetView extends VerticalLayout {
         .setAutoWidth(true)
         .setFlexGrow(0);
     grid.addColumn(
-            d -> d.status().lastCheck().map(t -> Formats.ago(t, clock.instant())).orElse("never"))
+            d -> d.status().lastCheck().map(t -> Times.ago(t, clock.instant())).orElse("never"))
         .setHeader("Last check");
     grid.addColumn(d -> d.capabilities().map(Capabilities::serverVersion).orElse("–"))
         .setHeader("PostgreSQL");
@@ -183,16 +185,12 @@ class FleetView extends VerticalLayout {
       return;
     }
     var ui = attachEvent.getUI();
-    ui.getPage()
-        .retrieveExtendedClientDetails(
-            details -> {
-              try {
-                zone = ZoneId.of(details.getTimeZoneId());
-                show(all);
-              } catch (RuntimeException ignored) {
-                // An unknown zone id from the browser: keep UTC.
-              }
-            });
+    Times.browserZone(
+        ui,
+        z -> {
+          zone = z;
+          show(all);
+        });
     reload();
     show(all);
     unregister = ticker.register(() -> pollFrom(ui));
@@ -242,7 +240,7 @@ class FleetView extends VerticalLayout {
         .map(dev.hourglass.action.Action::nextStart)
         .flatMap(java.util.Optional::stream)
         .min(java.util.Comparator.naturalOrder())
-        .map(t -> Formats.moment(t, zone, clock.instant()))
+        .map(t -> Times.moment(t, zone, clock.instant()))
         .orElse("–");
   }
 

@@ -1,4 +1,4 @@
-package dev.hourglass.ui.database;
+package dev.hourglass.ui.shell;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,26 +11,30 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Asks every open dashboard every two seconds whether its tenant's fleet changed; a dashboard that
- * changed reloads and pushes to its browser. The control-plane database is the source of truth, so
- * changes made on another node or by the fleet monitor arrive the same way.
+ * Asks every open live page (the dashboard, an action's run history) every two seconds whether what
+ * it shows changed; a page that changed reloads and pushes to its browser. The control-plane
+ * database is the source of truth, so changes made on another node, by the fleet monitor or by the
+ * dispatcher arrive the same way. The server pushes; the browser does not poll.
  */
 @ApplicationScoped
-public class FleetTicker {
+public class PageTicker {
 
-  private static final Logger LOG = Logger.getLogger(FleetTicker.class.getName());
+  private static final Logger LOG = Logger.getLogger(PageTicker.class.getName());
   static final long PERIOD_MILLIS = 2_000;
 
   private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService executor;
 
-  /** Registers {@code poll}; run {@link Runnable#run} on the returned handle to unregister. */
-  synchronized Runnable register(Runnable poll) {
+  /**
+   * Registers {@code poll}, run on the ticker's thread; run {@link Runnable#run} on the returned
+   * handle to unregister.
+   */
+  public synchronized Runnable register(Runnable poll) {
     if (executor == null) {
       executor =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
-                var t = new Thread(r, "hourglass-fleet-ticker");
+                var t = new Thread(r, "hourglass-page-ticker");
                 t.setDaemon(true);
                 return t;
               });
@@ -46,7 +50,7 @@ public class FleetTicker {
       try {
         listener.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "A dashboard could not refresh; it tries again next tick", e);
+        LOG.log(Level.FINE, "A page could not refresh; it tries again next tick", e);
       }
     }
   }
