@@ -595,13 +595,7 @@ public final class DispatchBench {
       ps.setArray(3, c.createArrayOf("uuid", actions.stream().map(BenchAction::id).toArray()));
       ps.executeUpdate();
     }
-    var dispatcher =
-        new Dispatcher(
-            plane.dataSource(),
-            Clock.systemUTC(),
-            fleet.connections(),
-            dispatch,
-            RandomGenerator.of("L64X128MixRandom"));
+    var dispatcher = newDispatcher();
     var sampler = new Sampler();
     System.out.println(
         "  " + who + ": from " + warmup + ", measured from " + t0 + " for " + minutes + " min");
@@ -659,6 +653,15 @@ public final class DispatchBench {
         System.out.println(line);
       }
     }
+  }
+
+  private Dispatcher newDispatcher() {
+    return new Dispatcher(
+        plane.dataSource(),
+        Clock.systemUTC(),
+        fleet.connections(),
+        dispatch,
+        RandomGenerator.of("L64X128MixRandom"));
   }
 
   private Result pgCronMinutes(String who, List<BenchAction> actions, int minutes)
@@ -723,13 +726,7 @@ public final class DispatchBench {
       ps.setArray(2, c.createArrayOf("uuid", actions.stream().map(BenchAction::id).toArray()));
       ps.executeUpdate();
     }
-    var dispatcher =
-        new Dispatcher(
-            plane.dataSource(),
-            Clock.systemUTC(),
-            fleet.connections(),
-            dispatch,
-            RandomGenerator.of("L64X128MixRandom"));
+    var dispatcher = newDispatcher();
     var sampler = new Sampler();
     System.out.println("  Hourglass: from " + t0 + " for " + minutes + " min");
     dispatcher.start();

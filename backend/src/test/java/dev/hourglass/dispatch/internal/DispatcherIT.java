@@ -173,6 +173,23 @@ class DispatcherIT {
             Optional.empty()));
   }
 
+  /** An hourly log_run action whose first slot is {@code start}. */
+  private Action hourly(Team team, String name, String config, Instant start, Duration maxRuntime) {
+    return actions.add(
+        team.owner(),
+        team.id(),
+        new ActionDraft(
+            team.database(),
+            name,
+            new RoutineName("public", "log_run"),
+            new ActionConfig(config),
+            Optional.empty(),
+            ActionSchedule.every(Interval.parse("1 hour")).initialStart(start).build(start),
+            true,
+            maxRuntime,
+            Optional.empty()));
+  }
+
   private Dispatcher dispatcher(int tenantRuns, Duration lookahead) {
     var d =
         new Dispatcher(
@@ -262,20 +279,7 @@ class DispatcherIT {
   void the_session_is_named_after_the_run_and_max_runtime_stops_the_call_as_a_timeout() {
     var team = aTeamWithADatabase("timeout");
     var start = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
-    var action =
-        actions.add(
-            team.owner(),
-            team.id(),
-            new ActionDraft(
-                team.database(),
-                "Sleeper",
-                new RoutineName("public", "log_run"),
-                new ActionConfig("{\"sleep\": 30}"),
-                Optional.empty(),
-                ActionSchedule.every(Interval.parse("1 hour")).initialStart(start).build(start),
-                true,
-                Duration.ofSeconds(1),
-                Optional.empty()));
+    var action = hourly(team, "Sleeper", "{\"sleep\": 30}", start, Duration.ofSeconds(1));
     dispatcher(4, Duration.ofMillis(500));
 
     waitFor(Duration.ofSeconds(20), () -> finishedRuns(team, action).size() == 1);
@@ -360,20 +364,7 @@ class DispatcherIT {
   void notices_are_kept_up_to_the_bound_and_the_rest_counted() {
     var team = aTeamWithADatabase("notices");
     var start = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
-    var action =
-        actions.add(
-            team.owner(),
-            team.id(),
-            new ActionDraft(
-                team.database(),
-                "Chatty",
-                new RoutineName("public", "log_run"),
-                new ActionConfig("{\"notices\": 150}"),
-                Optional.empty(),
-                ActionSchedule.every(Interval.parse("1 hour")).initialStart(start).build(start),
-                true,
-                Duration.ZERO,
-                Optional.empty()));
+    var action = hourly(team, "Chatty", "{\"notices\": 150}", start, Duration.ZERO);
     dispatcher(4, Duration.ofMillis(500));
 
     waitFor(Duration.ofSeconds(20), () -> finishedRuns(team, action).size() == 1);
@@ -442,20 +433,7 @@ class DispatcherIT {
   void a_dead_nodes_runs_that_cannot_have_started_are_handed_on_and_run_once() {
     var team = aTeamWithADatabase("handover");
     var start = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
-    var action =
-        actions.add(
-            team.owner(),
-            team.id(),
-            new ActionDraft(
-                team.database(),
-                "Later",
-                new RoutineName("public", "log_run"),
-                new ActionConfig("{}"),
-                Optional.empty(),
-                ActionSchedule.every(Interval.parse("1 hour")).initialStart(start).build(start),
-                true,
-                Duration.ZERO,
-                Optional.empty()));
+    var action = hourly(team, "Later", "{}", start, Duration.ZERO);
     // Claims the run about 4 s ahead, then dies before its slot.
     var doomed = dispatcher(4, Duration.ofSeconds(5));
     waitFor(Duration.ofSeconds(5), () -> doomed.claimOnce() >= 0 && claimed(team, action));
@@ -479,20 +457,7 @@ class DispatcherIT {
   void a_clean_stop_hands_back_runs_not_started_and_marks_the_node_stopped() throws Exception {
     var team = aTeamWithADatabase("cleanstop");
     var start = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
-    var action =
-        actions.add(
-            team.owner(),
-            team.id(),
-            new ActionDraft(
-                team.database(),
-                "Not yet",
-                new RoutineName("public", "log_run"),
-                new ActionConfig("{}"),
-                Optional.empty(),
-                ActionSchedule.every(Interval.parse("1 hour")).initialStart(start).build(start),
-                true,
-                Duration.ZERO,
-                Optional.empty()));
+    var action = hourly(team, "Not yet", "{}", start, Duration.ZERO);
     var node = dispatcher(4, Duration.ofSeconds(5));
     waitFor(Duration.ofSeconds(5), () -> claimed(team, action));
     node.stop(Duration.ofSeconds(2));
@@ -578,20 +543,7 @@ class DispatcherIT {
         List.of(
             "update action set next_start = null where id = ?",
             "update action set next_start = next_start + interval '1 hour' where id = ?")) {
-      var action =
-          actions.add(
-              team.owner(),
-              team.id(),
-              new ActionDraft(
-                  team.database(),
-                  "",
-                  new RoutineName("public", "log_run"),
-                  new ActionConfig("{}"),
-                  Optional.empty(),
-                  ActionSchedule.every(Interval.parse("1 hour")).initialStart(slot).build(slot),
-                  true,
-                  Duration.ZERO,
-                  Optional.empty()));
+      var action = hourly(team, "", "{}", slot, Duration.ZERO);
       try (var c = db.ownerDataSource().getConnection()) {
         c.setAutoCommit(false);
         try (var ps = c.prepareStatement(change)) {
