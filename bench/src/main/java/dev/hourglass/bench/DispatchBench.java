@@ -69,7 +69,7 @@ public final class DispatchBench {
   private final Map<String, UUID> databaseIds = new HashMap<>();
 
   /** An action as the bench created it: its job id and the target database it runs on. */
-  record BenchAction(UUID id, int jobId, String database) {}
+  record BenchAction(UUID id, int jobId, String database, long offsetMillis) {}
 
   /** What one scheduler did in one phase. */
   record Result(
@@ -539,7 +539,9 @@ public final class DispatchBench {
           ps.setString(9, SUBJECT);
           try (var rs = ps.executeQuery()) {
             rs.next();
-            result.add(new BenchAction(id, rs.getInt(1), name));
+            result.add(
+                new BenchAction(
+                    id, rs.getInt(1), name, "spread".equals(shape) ? i * 60_000L / count : 0));
           }
         }
       }
@@ -553,7 +555,7 @@ public final class DispatchBench {
         var ps =
             c.prepareStatement(
                 "update action set scheduled = false, next_start = null, archived_at = now(),"
-                    + " archived_by = ? where id = any(?)")) {
+                    + " archived_by = ? where id in (select id from action where id = any(?) order by id for update)")) {
       ps.setString(1, SUBJECT);
       ps.setArray(2, c.createArrayOf("uuid", actions.stream().map(BenchAction::id).toArray()));
       ps.executeUpdate();
@@ -588,7 +590,7 @@ public final class DispatchBench {
                        next_start = case when schedule_interval is null then ?::timestamptz
                                     else ?::timestamptz + (initial_start - date_trunc('minute',
                                          initial_start)) end
-                 where id = any(?)
+                 where id in (select id from action where id = any(?) order by id for update)
                 """)) {
       ps.setTimestamp(1, Timestamp.from(warmup));
       ps.setTimestamp(2, Timestamp.from(warmup));
@@ -721,7 +723,7 @@ public final class DispatchBench {
     try (var c = owner();
         var ps =
             c.prepareStatement(
-                "update action set scheduled = true, next_start = ? where id = any(?)")) {
+                "update action set scheduled = true, next_start = ? where id in (select id from action where id = any(?) order by id for update)")) {
       ps.setTimestamp(1, Timestamp.from(t0));
       ps.setArray(2, c.createArrayOf("uuid", actions.stream().map(BenchAction::id).toArray()));
       ps.executeUpdate();
@@ -768,11 +770,31 @@ public final class DispatchBench {
     }
   }
 
+  /**
+   * Unschedules in small batches, retrying a deadlock: the dispatcher's recorder locks a batch's
+   * actions tenant by tenant, so a bulk update in another order can meet it.
+   */
   private void unschedule(List<BenchAction> actions) throws SQLException {
+    for (int from = 0; from < actions.size(); from += 100) {
+      var part = actions.subList(from, Math.min(actions.size(), from + 100));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          unscheduleBatch(part);
+          break;
+        } catch (SQLException e) {
+          if (!"40P01".equals(e.getSQLState()) || attempt == 10) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private void unscheduleBatch(List<BenchAction> actions) throws SQLException {
     try (var c = owner();
         var ps =
             c.prepareStatement(
-                "update action set scheduled = false, next_start = null where id = any(?)")) {
+                "update action set scheduled = false, next_start = null where id in (select id from action where id = any(?) order by id for update)")) {
       ps.setArray(1, c.createArrayOf("uuid", actions.stream().map(BenchAction::id).toArray()));
       ps.executeUpdate();
     }
@@ -811,8 +833,10 @@ public final class DispatchBench {
       String resources)
       throws SQLException {
     var jobs = new HashMap<String, Set<Integer>>();
+    var offsets = new HashMap<Integer, Long>();
     for (var a : actions) {
       jobs.computeIfAbsent(a.database(), d -> new HashSet<>()).add(a.jobId());
+      offsets.put(a.jobId(), a.offsetMillis());
     }
     var lags = new ArrayList<Double>();
     var bySlot = new java.util.TreeMap<Integer, List<Double>>();
@@ -833,7 +857,8 @@ public final class DispatchBench {
           if (!entry.getValue().contains(job)) {
             continue;
           }
-          double atMs = rs.getLong(2) / 1000.0;
+          // Slots of spread actions lie their offset past the period's start.
+          double atMs = rs.getLong(2) / 1000.0 - offsets.get(job);
           long slot = start + (long) Math.floor((atMs - start) / p) * p;
           if (slot < start || slot >= end) {
             continue;
