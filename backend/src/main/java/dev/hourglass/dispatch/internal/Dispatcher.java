@@ -299,16 +299,11 @@ public class Dispatcher {
           } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Run " + run.id() + " could not be made", e);
             outcome =
-                new RunOutcome(
+                RunOutcome.failed(
                     run,
-                    dev.hourglass.dispatch.RunStatus.FAILED,
                     null,
                     clock.instant(),
-                    null,
-                    "Hourglass could not make this run: " + e.getMessage(),
-                    null,
-                    null,
-                    List.of());
+                    "Hourglass could not make this run: " + e.getMessage());
           } finally {
             done(run, outcome);
           }

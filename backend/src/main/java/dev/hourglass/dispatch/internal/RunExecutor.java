@@ -100,16 +100,7 @@ final class RunExecutor implements AutoCloseable {
       // Not reached, or the session could not be prepared: the call was never made.
       return failed(run, started, e, List.of());
     } catch (UserFacingException e) {
-      return new RunOutcome(
-          run,
-          RunStatus.FAILED,
-          started,
-          clock.instant(),
-          null,
-          e.getMessage(),
-          null,
-          null,
-          List.of());
+      return RunOutcome.failed(run, started, clock.instant(), e.getMessage());
     }
   }
 
@@ -163,7 +154,7 @@ final class RunExecutor implements AutoCloseable {
     var status = RunStatus.FAILED;
     if (started != null && CANCELED.equals(state) && !run.maxRuntime().isZero()) {
       status = RunStatus.TIMED_OUT;
-      message = "Stopped at max_runtime (" + human(run.maxRuntime()) + "): " + message;
+      message = "Stopped at max_runtime (" + run.maxRuntime().toSeconds() + " s" + "): " + message;
     } else if (started == null) {
       message = "The database could not be reached: " + message;
     }
@@ -177,10 +168,6 @@ final class RunExecutor implements AutoCloseable {
         m == null ? null : m.getDetail(),
         m == null ? null : m.getHint(),
         notices);
-  }
-
-  private static String human(Duration d) {
-    return d.toSeconds() + " s";
   }
 
   @Override

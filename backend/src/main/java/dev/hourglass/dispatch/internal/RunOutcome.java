@@ -22,4 +22,10 @@ record RunOutcome(
     return new RunOutcome(
         run, RunStatus.SUCCEEDED, started, finished, null, null, null, null, notices);
   }
+
+  /** A run that failed before PostgreSQL could say why (no SQLSTATE, detail or hint). */
+  static RunOutcome failed(ClaimedRun run, Instant started, Instant finished, String message) {
+    return new RunOutcome(
+        run, RunStatus.FAILED, started, finished, null, message, null, null, List.of());
+  }
 }
