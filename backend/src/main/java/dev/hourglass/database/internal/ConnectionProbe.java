@@ -31,7 +31,9 @@ public final class ConnectionProbe {
              current_setting('server_version_num')::int,
              (select extversion from pg_extension where extname = 'timescaledb'),
              (select extversion from pg_extension where extname = 'pg_cron'),
-             current_setting('cron.database_name', true),
+             -- pg_settings, not current_setting: pg_cron's settings are superuser-only, and
+             -- current_setting fails for other users where pg_settings just hides the row.
+             (select setting from pg_settings where name = 'cron.database_name'),
              not pg_is_in_recovery() and exists (
                select 1 from pg_namespace n
                where n.nspname not in ('information_schema', 'cron', 'timescaledb_information')

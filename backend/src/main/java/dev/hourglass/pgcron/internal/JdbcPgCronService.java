@@ -105,14 +105,24 @@ public class JdbcPgCronService implements PgCronService {
     var registered = databases.get(caller, tenant, database);
     String name;
     String cronDatabaseName;
-    try (var c = targets.open(tenant, database);
-        var st = c.createStatement();
-        var rs =
-            st.executeQuery(
-                "select current_database(), current_setting('cron.database_name', true)")) {
-      rs.next();
-      name = rs.getString(1);
-      cronDatabaseName = rs.getString(2);
+    boolean hidden = false;
+    try (var c = targets.open(tenant, database)) {
+      try (var st = c.createStatement();
+          var rs =
+              st.executeQuery(
+                  """
+                  select current_database(),
+                         (select extversion from pg_extension where extname = 'pg_cron'),
+                         (select setting from pg_settings where name = 'cron.database_name')
+                  """)) {
+        rs.next();
+        name = rs.getString(1);
+        // pg_cron lets CREATE EXTENSION run only in cron.database_name: where it is, it is that.
+        cronDatabaseName = rs.getString(2) != null ? name : rs.getString(3);
+      }
+      if (cronDatabaseName == null) {
+        hidden = cronSettingsHidden(c);
+      }
     } catch (SQLException e) {
       return problem(
           database,
@@ -123,6 +133,33 @@ public class JdbcPgCronService implements PgCronService {
               + e.getMessage()
               + "). Check the database's connection on its page.");
     }
+    if (cronDatabaseName == null && hidden) {
+      // Only superusers and pg_read_all_settings see cron.database_name; look for pg_cron in the
+      // team's other registrations of this server instead.
+      var found = cronDatabaseAmong(caller, tenant, registered);
+      if (found.isEmpty()) {
+        return new PgCronSite(
+            database,
+            name,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            PG_CRON_DEFAULT_ZONE,
+            false,
+            Optional.of(
+                "pg_cron is loaded on this server, but not in '"
+                    + name
+                    + "', and this user may not read cron.database_name (only superusers and"
+                    + " members of pg_read_all_settings may). Register the database pg_cron lives"
+                    + " in (usually postgres) on the same host ("
+                    + registered.host()
+                    + ") and port ("
+                    + registered.port()
+                    + "), with a user that has USAGE on the schema cron (pg_cron shows each user"
+                    + " only the jobs it owns)."));
+      }
+      cronDatabaseName = found.get().database();
+    }
     if (cronDatabaseName == null || cronDatabaseName.isBlank()) {
       return problem(
           database,
@@ -131,13 +168,14 @@ public class JdbcPgCronService implements PgCronService {
               + " shared_preload_libraries = 'pg_cron' and a server restart, then CREATE"
               + " EXTENSION pg_cron in the database named by cron.database_name.");
     }
+    final String cronName = cronDatabaseName;
     Optional<DatabaseId> cronRegistration;
     if (name.equals(cronDatabaseName)) {
       cronRegistration = Optional.of(database);
     } else {
       cronRegistration =
           databases.list(caller, tenant).stream()
-              .filter(d -> sameServer(d, registered) && d.database().equals(cronDatabaseName))
+              .filter(d -> sameServer(d, registered) && d.database().equals(cronName))
               .map(RegisteredDatabase::id)
               .findFirst();
       if (cronRegistration.isEmpty()) {
@@ -172,7 +210,7 @@ public class JdbcPgCronService implements PgCronService {
             st.executeQuery(
                 """
                 select (select extversion from pg_extension where extname = 'pg_cron'),
-                       current_setting('cron.timezone', true),
+                       (select setting from pg_settings where name = 'cron.timezone'),
                        has_schema_privilege('cron', 'USAGE')
                 """)) {
       rs.next();
@@ -215,6 +253,42 @@ public class JdbcPgCronService implements PgCronService {
               + e.getMessage()
               + ").");
     }
+  }
+
+  /**
+   * Whether pg_cron's settings exist but are hidden from this user: {@code current_setting} fails
+   * with "must be superuser" for a loaded pg_cron, and gives null when it is not loaded.
+   */
+  private static boolean cronSettingsHidden(Connection c) throws SQLException {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("select current_setting('cron.database_name', true)")) {
+      return rs.next() && false;
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** The team's registration of the same server whose database has the pg_cron extension. */
+  private Optional<RegisteredDatabase> cronDatabaseAmong(
+      Caller caller, TenantId tenant, RegisteredDatabase registered) {
+    for (var d : databases.list(caller, tenant)) {
+      if (d.id().equals(registered.id()) || !sameServer(d, registered)) {
+        continue;
+      }
+      try (var c = targets.open(tenant, d.id());
+          var st = c.createStatement();
+          var rs = st.executeQuery("select 1 from pg_extension where extname = 'pg_cron'")) {
+        if (rs.next()) {
+          return Optional.of(d);
+        }
+      } catch (SQLException | UserFacingException unreachable) {
+        // Not this one: an unreachable registration cannot be where the jobs are read.
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean sameServer(RegisteredDatabase a, RegisteredDatabase b) {
@@ -503,11 +577,10 @@ public class JdbcPgCronService implements PgCronService {
               Optional.empty());
       var added = actions.add(caller, tenant, draft);
       undo.add(() -> actions.delete(caller, tenant, added.id()));
-      var action = added;
       boolean activate = request.unscheduleInPgCron() && job.active();
       if (activate) {
         // Step 3: scheduled in Hourglass.
-        action = actions.resume(caller, tenant, added.id());
+        actions.resume(caller, tenant, added.id());
       }
       if (request.unscheduleInPgCron()) {
         // Step 4, last because pg_cron cannot take it back: a new job would get a new id.
@@ -523,7 +596,8 @@ public class JdbcPgCronService implements PgCronService {
               return null;
             });
       }
-      return action;
+      // Read back: pause and resume answer the action as it was before the change.
+      return actions.get(caller, tenant, added.id());
     } catch (RuntimeException e) {
       throw undone(e, undo, "adopt pg_cron job " + job.jobId());
     }
