@@ -99,9 +99,10 @@ class PgCronPageIT {
 
       // Adopt tock: pg_cron stops running it, Hourglass runs it from the next minute on.
       browser.clickInView(By.id("pgcron-adopt-" + tock));
-      browser.waitFor(By.id("pgcron-adopt-dialog"));
-      browser.clickInView(By.id("pgcron-adopt-unschedule"));
-      browser.clickInView(By.id("pgcron-adopt-confirm"));
+      browser.waitFor(By.id("pgcron-adopt-go"));
+      tick(browser, "pgcron-adopt-unschedule");
+      // The confirmation appears once the server has seen the first tick.
+      tick(browser, "pgcron-adopt-confirm");
       browser.clickInView(By.id("pgcron-adopt-go"));
       browser.waitForUrlContaining("/actions/");
       try (var c = cron.connect(cron.cronDatabase());
@@ -159,6 +160,13 @@ class PgCronPageIT {
       browser.waitForText(By.id("pgcron-equivalents"), "pg_cron schedule: * * * * *");
       browser.screenshot("pgcron-comparison");
     }
+  }
+
+  /** Ticks a Vaadin checkbox: its native input is visually hidden, so it is clicked by script. */
+  private static void tick(Browser browser, String id) {
+    browser.waitFor(By.id(id));
+    var input = browser.driver.findElement(By.cssSelector("#" + id + " input"));
+    ((JavascriptExecutor) browser.driver).executeScript("arguments[0].click()", input);
   }
 
   private static String runsOf(Browser browser, String source, String name) {
