@@ -254,7 +254,7 @@ class PgCronView extends VerticalLayout implements HasUrlParameter<String>, HasD
                 + job.schedule()
                 + "). Without unscheduling, the action is created unscheduled so the command never"
                 + " runs twice. If any step fails, the steps done are undone.");
-    var command = new Pre(job.command());
+    var command = code(job.command());
     var adopt =
         new Button(
             "Adopt",
@@ -306,6 +306,7 @@ class PgCronView extends VerticalLayout implements HasUrlParameter<String>, HasD
     }
     for (var eq : equivalents) {
       var card = new VerticalLayout();
+      card.setWidthFull();
       card.getElement().setAttribute("data-action", eq.actionName());
       card.addClassName("pgcron-equivalent");
       card.getStyle()
@@ -315,12 +316,12 @@ class PgCronView extends VerticalLayout implements HasUrlParameter<String>, HasD
       if (eq.expressible()) {
         var schedule = new Span("pg_cron schedule: " + eq.schedule().get());
         schedule.addClassName("pgcron-schedule");
-        card.add(schedule, new Pre(eq.statement().get()));
+        card.add(schedule, code(eq.statement().get()));
       } else {
         var reason = new Span("Not expressible: " + eq.notExpressible().get());
         reason.addClassName("pgcron-not-expressible");
         reason.getStyle().set("color", "var(--lumo-error-text-color)");
-        card.add(reason, new Pre(eq.command()));
+        card.add(reason, code(eq.command()));
       }
       var list = new UnorderedList();
       for (var loss : eq.losses()) {
@@ -430,6 +431,17 @@ class PgCronView extends VerticalLayout implements HasUrlParameter<String>, HasD
     grid.setItems(comparison.lanes());
     box.add(picture, grid);
     return box;
+  }
+
+  /** SQL as written, wrapped rather than widening the page. */
+  private static Pre code(String sql) {
+    var pre = new Pre(sql);
+    pre.getStyle()
+        .set("white-space", "pre-wrap")
+        .set("overflow-wrap", "anywhere")
+        .set("margin", "0");
+    pre.setWidthFull();
+    return pre;
   }
 
   static String rate(RunSummary s) {

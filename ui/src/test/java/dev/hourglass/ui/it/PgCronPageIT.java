@@ -158,6 +158,9 @@ class PgCronPageIT {
       browser.waitForText(By.id("pgcron-lanes"), "Hourglass");
       browser.waitForText(By.id("pgcron-lanes"), "100 %");
       browser.waitForText(By.id("pgcron-equivalents"), "pg_cron schedule: * * * * *");
+      ((JavascriptExecutor) browser.driver)
+          .executeScript(
+              "document.getElementById('pgcron-compare').scrollIntoView({block: 'start'})");
       browser.screenshot("pgcron-comparison");
     }
   }
@@ -169,11 +172,20 @@ class PgCronPageIT {
     ((JavascriptExecutor) browser.driver).executeScript("arguments[0].click()", input);
   }
 
+  /**
+   * The lane's run count, read in one script call: the page draws itself again once the browser has
+   * told its time zone, which would leave a found element stale.
+   */
   private static String runsOf(Browser browser, String source, String name) {
-    var lanes =
-        browser.driver.findElements(
-            By.cssSelector(
-                "#pgcron-timeline g.lane[data-source='" + source + "'][data-name='" + name + "']"));
-    return lanes.isEmpty() ? "0" : lanes.get(0).getAttribute("data-runs");
+    var runs =
+        ((JavascriptExecutor) browser.driver)
+            .executeScript(
+                "for (const g of document.querySelectorAll('#pgcron-timeline g.lane')) {"
+                    + " if (g.dataset.source === arguments[0] && g.dataset.name === arguments[1])"
+                    + " return g.dataset.runs; }"
+                    + " return '0';",
+                source,
+                name);
+    return String.valueOf(runs);
   }
 }
