@@ -122,7 +122,8 @@ class PgCronView extends VerticalLayout implements HasUrlParameter<String>, HasD
     Times.browserZone(
         attachEvent.getUI(),
         z -> {
-          if (!z.equals(zone)) {
+          // UTC and Etc/UTC draw the same page: redraw only when the clock differs.
+          if (!z.getRules().equals(zone.getRules())) {
             zone = z;
             if (database != null) {
               render();

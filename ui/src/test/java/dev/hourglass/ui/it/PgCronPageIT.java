@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * The pg_cron page in the browser against a real pg_cron 1.4: two every-minute jobs, one adopted
@@ -92,13 +93,13 @@ class PgCronPageIT {
       register(browser, "Cron " + suffix, cron.cronDatabase());
       var shopId = register(browser, "Shop " + suffix, shop);
 
-      browser.clickInView(By.id("db-pgcron"));
+      clickDespiteRedraw(browser, By.id("db-pgcron"));
       browser.waitForText(By.id("pgcron-title"), "pg_cron and Shop " + suffix);
       browser.waitForText(By.id("pgcron-site"), "pg_cron 1.4");
       browser.waitForText(By.id("pgcron-jobs"), "tock");
 
       // Adopt tock: pg_cron stops running it, Hourglass runs it from the next minute on.
-      browser.clickInView(By.id("pgcron-adopt-" + tock));
+      clickDespiteRedraw(browser, By.id("pgcron-adopt-" + tock));
       browser.waitFor(By.id("pgcron-adopt-go"));
       tick(browser, "pgcron-adopt-unschedule");
       // The confirmation appears once the server has seen the first tick.
@@ -162,6 +163,20 @@ class PgCronPageIT {
           .executeScript(
               "document.getElementById('pgcron-compare').scrollIntoView({block: 'start'})");
       browser.screenshot("pgcron-comparison");
+    }
+  }
+
+  /** Pages draw themselves again once the browser has told its time zone: retry a stale click. */
+  private static void clickDespiteRedraw(Browser browser, By by) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        browser.clickInView(by);
+        return;
+      } catch (StaleElementReferenceException redrawn) {
+        if (attempt == 5) {
+          throw redrawn;
+        }
+      }
     }
   }
 
