@@ -13,6 +13,15 @@ create index action_run_database_time
 create index action_run_errors
     on action_run (tenant_id, scheduled_for desc, id desc)
     where status in ('FAILED', 'TIMED_OUT', 'CRASHED');
+-- Text in the error: a trigram index over message, DETAIL and HINT of failures, so a search for
+-- words that match few runs does not read every failure of a big team. pg_trgm is a trusted
+-- contrib extension (PostgreSQL 13+): the database owner may create it.
+create extension if not exists pg_trgm;
+create index action_run_error_text
+    on action_run using gin (
+        (coalesce(message, '') || ' | ' || coalesce(detail, '') || ' | ' || coalesce(hint, ''))
+        gin_trgm_ops)
+    where status in ('FAILED', 'TIMED_OUT', 'CRASHED');
 -- The per-action history index gets the tie-breaker too (a slot is unique per action, but the
 -- keyset condition names both columns).
 drop index action_run_history;

@@ -139,11 +139,10 @@ public class JdbcRunHistory implements RunHistory {
         .ifPresent(
             t -> {
               var pattern = "%" + likeEscaped(t) + "%";
+              // The expression of the trigram index in migration V10, spelled the same.
               sql.append(
-                  " and (message ilike ? escape '\\' or detail ilike ? escape '\\'"
-                      + " or hint ilike ? escape '\\')");
-              values.add(pattern);
-              values.add(pattern);
+                  " and (coalesce(message, '') || ' | ' || coalesce(detail, '') || ' | '"
+                      + " || coalesce(hint, '')) ilike ? escape '\\'");
               values.add(pattern);
             });
     after.ifPresent(
