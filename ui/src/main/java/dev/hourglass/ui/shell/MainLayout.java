@@ -82,6 +82,7 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
     var nav = new SideNav();
     nav.addItem(new SideNavItem("Databases", ""));
     nav.addItem(new SideNavItem("Actions", "actions"));
+    nav.addItem(new SideNavItem("Alerts", "alerts"));
     nav.addItem(new SideNavItem("Team", TeamPaths.TEAM));
     addToDrawer(nav);
   }
