@@ -522,6 +522,46 @@ class AlertsIT {
         .satisfies(m -> assertThat(subject(m)).contains("Special"));
   }
 
+  @Test
+  void an_observer_that_fails_loses_only_its_own_writes_and_the_outcome_is_recorded_anyway() {
+    var team = aTeamWithADatabase("observerfails");
+    alerts.save(
+        team.owner(),
+        team.id(),
+        AlertScope.teamDefault(),
+        rule(true, 0, false, false, false, false, false, Duration.ZERO, false, anAddress()));
+    var action = hourly(team, "Observed");
+    var d =
+        new Dispatcher(
+            db.dataSource(),
+            clock,
+            fleet.connections(),
+            new Settings.Dispatch(
+                true,
+                4,
+                4,
+                2,
+                100,
+                Duration.ofMillis(500),
+                Duration.ofMillis(50),
+                Duration.ofMillis(300),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(1)),
+            RandomGenerator.of("L64X128MixRandom"),
+            (c, outcome) -> {
+              new AlertOutcomeObserver(clock).recorded(c, outcome);
+              throw new IllegalStateException("planted failure after writing an alert");
+            });
+    dispatchers.add(d);
+    d.start();
+
+    waitFor(Duration.ofSeconds(20), () -> finished(team, action) == 1);
+    var stats = history.stats(team.owner(), team.id(), action.id());
+    assertThat(stats.totalFailures()).isEqualTo(1);
+    assertThat(stats.consecutiveFailures()).isEqualTo(1);
+    assertThat(eventKinds(team)).isEmpty();
+  }
+
   // --- the sweep --------------------------------------------------------------------------------
 
   @Test

@@ -41,7 +41,13 @@ class AlertRulesIT {
       b.waitForText(By.id("alerts-title"), "Alerts");
       b.waitForText(By.id("alert-scope"), "Team default");
 
-      b.clickInView(By.id("alert-on-failure"));
+      b.clickInView(By.cssSelector("#alert-on-failure label"));
+      waitUntil(
+          b,
+          () ->
+              "true"
+                  .equals(
+                      b.driver.findElement(By.id("alert-on-failure")).getDomProperty("checked")));
       b.type("#alert-quiet input", "30");
       b.type("#alert-addresses textarea", address);
       b.clickInView(By.id("alert-save"));
@@ -57,11 +63,11 @@ class AlertRulesIT {
                   b.driver
                       .findElement(By.cssSelector("#alert-addresses textarea"))
                       .getAttribute("value")));
-      assertThat(b.driver.findElement(By.id("alert-on-failure")).getAttribute("checked"))
-          .isNotNull();
+      b.screenshot("alerts-rule");
+      assertThat(b.driver.findElement(By.id("alert-on-failure")).getDomProperty("checked"))
+          .isEqualTo("true");
       assertThat(b.driver.findElement(By.cssSelector("#alert-quiet input")).getAttribute("value"))
           .isEqualTo("30");
-      b.screenshot("alerts-rule");
 
       b.clickInView(By.id("alert-test"));
       notice(b, "success", "A test mail to");
