@@ -78,6 +78,13 @@ final class AlertSweep {
               entry.getKey().value(),
               "raise alerts for missed runs and unreachable databases",
               c -> {
+                // Every node sweeps: one tenant's findings are handled by one node at a time, so
+                // the checks below (already open, already alerted for this slot) see the other's.
+                try (var lock =
+                    c.prepareStatement("select pg_advisory_xact_lock(7286013, hashtext(?))")) {
+                  lock.setString(1, entry.getKey().value().toString());
+                  lock.execute();
+                }
                 int n = 0;
                 for (var f : entry.getValue()) {
                   n += handle(c, entry.getKey(), f, now) ? 1 : 0;

@@ -124,7 +124,9 @@ public class JdbcAlertService implements AlertService {
         Permission.EDIT_ACTIONS,
         "save the alert rule",
         c -> {
-          scope.action().ifPresent(a -> uncheckedDatabaseOf(c, tenant, a.value()));
+          if (scope.action().isPresent()) {
+            databaseOf(c, tenant, scope.action().get().value());
+          }
           if (scope.database().isPresent()) {
             requireDatabase(c, tenant, scope.database().get().value());
           }
@@ -262,14 +264,6 @@ public class JdbcAlertService implements AlertService {
         }
         return rs.getObject(1, UUID.class);
       }
-    }
-  }
-
-  private static void uncheckedDatabaseOf(Connection c, TenantId tenant, UUID action) {
-    try {
-      databaseOf(c, tenant, action);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 
