@@ -39,7 +39,7 @@ public class AlertOutcomeObserver implements RunOutcomeObserver {
       if (AlertEvents.close(c, o.tenant(), subject)) {
         var rule = StoredRules.forAction(c, o.tenant(), o.action().value(), o.database().value());
         if (rule.onRecovery()) {
-          events.raise(c, o.tenant(), rule, event(c, o, AlertKind.RECOVERED, o.finishedAt()));
+          events.raise(c, o.tenant(), rule, event(o, AlertKind.RECOVERED, o.finishedAt()));
         }
       }
       return;
@@ -47,7 +47,7 @@ public class AlertOutcomeObserver implements RunOutcomeObserver {
     var rule = StoredRules.forAction(c, o.tenant(), o.action().value(), o.database().value());
     var kind = kindFor(rule, o);
     if (kind.isPresent()) {
-      events.raise(c, o.tenant(), rule, event(c, o, kind.get(), lastSuccess(c, o)));
+      events.raise(c, o.tenant(), rule, event(o, kind.get(), lastSuccess(c, o)));
     }
   }
 
@@ -73,8 +73,7 @@ public class AlertOutcomeObserver implements RunOutcomeObserver {
     return Optional.empty();
   }
 
-  private static AlertEvent event(
-      Connection c, RecordedOutcome o, AlertKind kind, Instant lastSuccess) {
+  private static AlertEvent event(RecordedOutcome o, AlertKind kind, Instant lastSuccess) {
     return new AlertEvent(
         kind,
         AlertEvent.actionSubject(o.action().value()),

@@ -13,6 +13,7 @@ import dev.hourglass.action.internal.JdbcActionAuthoring;
 import dev.hourglass.action.internal.JdbcActionService;
 import dev.hourglass.alert.AlertKind;
 import dev.hourglass.alert.AlertRule;
+import dev.hourglass.alert.AlertRules;
 import dev.hourglass.alert.AlertScope;
 import dev.hourglass.common.AccessDeniedException;
 import dev.hourglass.common.InvalidInputException;
@@ -560,6 +561,41 @@ class AlertsIT {
     assertThat(stats.totalFailures()).isEqualTo(1);
     assertThat(stats.consecutiveFailures()).isEqualTo(1);
     assertThat(eventKinds(team)).isEmpty();
+  }
+
+  @Test
+  void a_database_override_applies_to_its_actions_unless_an_action_has_its_own() {
+    var team = aTeamWithADatabase("dboverride");
+    var databaseAddress = anAddress();
+    var actionAddress = anAddress();
+    alerts.save(
+        team.owner(),
+        team.id(),
+        AlertScope.of(team.database()),
+        rule(true, 0, false, false, false, false, false, Duration.ZERO, false, databaseAddress));
+    var inherits = hourly(team, "Inherits");
+    var own = hourly(team, "Own");
+    alerts.save(
+        team.owner(),
+        team.id(),
+        AlertScope.of(own.id()),
+        rule(false, 2, false, false, false, false, false, Duration.ZERO, false, actionAddress));
+    assertThat(alerts.effective(team.owner(), team.id(), AlertScope.of(inherits.id())).addresses())
+        .containsExactly(databaseAddress);
+    dispatcher();
+
+    waitFor(
+        Duration.ofSeconds(20), () -> finished(team, inherits) == 1 && finished(team, own) == 1);
+    assertThat(outbox.deliverDue()).isEqualTo(1);
+    assertThat(mailsTo(databaseAddress)).hasSize(1);
+    assertThat(mailsTo(actionAddress)).isEmpty();
+
+    alerts.removeOverride(team.owner(), team.id(), AlertScope.of(own.id()));
+    assertThat(alerts.effective(team.owner(), team.id(), AlertScope.of(own.id())).addresses())
+        .containsExactly(databaseAddress);
+    assertThat(alerts.rules(team.owner(), team.id()).overrides())
+        .extracting(AlertRules.Override::label)
+        .containsExactly("Database Sales dboverride");
   }
 
   // --- the sweep --------------------------------------------------------------------------------
