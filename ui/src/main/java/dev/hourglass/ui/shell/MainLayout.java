@@ -83,6 +83,7 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
     nav.addItem(new SideNavItem("Databases", ""));
     nav.addItem(new SideNavItem("Actions", "actions"));
     nav.addItem(new SideNavItem("Run history", "history"));
+    nav.addItem(new SideNavItem("Alerts", "alerts"));
     nav.addItem(new SideNavItem("Team", TeamPaths.TEAM));
     addToDrawer(nav);
   }
