@@ -68,6 +68,7 @@ public class JdbcTemplates implements Templates {
   /** What a database offers that templates need. */
   record Facts(
       Optional<String> timescaledb,
+      String timescaledbSchema,
       String license,
       int hypertables,
       int tablespaces,
@@ -95,6 +96,7 @@ public class JdbcTemplates implements Templates {
   public Action install(Caller caller, TenantId tenant, DatabaseId database, TemplateInstall form) {
     TenantAccess.require(controlPlane, caller, tenant, Permission.EDIT_ACTIONS);
     var template = form.template();
+    var facts = new Facts[1];
     var config =
         Targets.on(
             targets,
@@ -102,14 +104,16 @@ public class JdbcTemplates implements Templates {
             database,
             "check the form",
             c -> {
-              var missing = missing(template, facts(c));
+              facts[0] = facts(c);
+              var missing = missing(template, facts[0]);
               if (missing.isPresent()) {
                 throw new UserFacingException(missing.get());
               }
               requireSchema(c, form.schema());
               return checkedConfig(c, form);
             });
-    authoring.createRoutine(caller, tenant, database, script(template, form.schema()));
+    authoring.createRoutine(
+        caller, tenant, database, script(template, form.schema(), facts[0].timescaledbSchema()));
     var draft =
         new ActionDraft(
             database,
@@ -124,24 +128,40 @@ public class JdbcTemplates implements Templates {
     return actions.add(caller, tenant, draft);
   }
 
-  /** The template's SQL with its routines placed in {@code schema}. */
-  static String script(Template template, String schema) {
+  /**
+   * The template's SQL with its routines placed in {@code schema} and TimescaleDB's functions
+   * called in {@code timescaledbSchema}, so the procedures work whatever the session's search_path.
+   */
+  static String script(Template template, String schema, String timescaledbSchema) {
     try (InputStream in = JdbcTemplates.class.getResourceAsStream(template.script())) {
       if (in == null) {
         throw new IllegalStateException("Template script missing: " + template.script());
       }
       var sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return sql.replace("@schema@", '"' + schema.replace("\"", "\"\"") + '"');
+      return sql.replace("@schema@", quote(schema)).replace("@ts@", quote(timescaledbSchema));
     } catch (IOException e) {
       throw new IllegalStateException("Template script unreadable: " + template.script(), e);
     }
   }
 
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
   static Facts facts(Connection c) throws SQLException {
     Optional<String> version = NativeCatalog.version(c);
     String license = "";
+    String schema = "public";
     int hypertables = 0;
     if (version.isPresent()) {
+      try (var st = c.createStatement();
+          var rs =
+              st.executeQuery(
+                  "select extnamespace::regnamespace::text from pg_extension"
+                      + " where extname = 'timescaledb'")) {
+        rs.next();
+        schema = rs.getString(1).replace("\"", "");
+      }
       try (var st = c.createStatement();
           var rs =
               st.executeQuery(
@@ -166,7 +186,7 @@ public class JdbcTemplates implements Templates {
                                               'date'::regtype))
                 """)) {
       rs.next();
-      return new Facts(version, license, hypertables, rs.getInt(1), rs.getInt(2));
+      return new Facts(version, schema, license, hypertables, rs.getInt(1), rs.getInt(2));
     }
   }
 

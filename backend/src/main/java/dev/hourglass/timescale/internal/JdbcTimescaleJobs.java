@@ -106,7 +106,7 @@ public class JdbcTimescaleJobs implements TimescaleJobs {
     var draft = draft(job, database, false);
     var added = actions.add(caller, tenant, draft);
     try {
-      setScheduled(tenant, database, nativeJobId, false, Optional.empty());
+      setScheduled(tenant, database, nativeJobId, false, Optional.empty(), job.timezone());
     } catch (RuntimeException e) {
       undoAdd(caller, tenant, added);
       throw new UserFacingException(
@@ -136,7 +136,8 @@ public class JdbcTimescaleJobs implements TimescaleJobs {
               database,
               nativeJobId,
               true,
-              job.paused() ? Optional.of("infinity") : job.nextStart().map(Instant::toString));
+              job.paused() ? Optional.of("infinity") : job.nextStart().map(Instant::toString),
+              job.timezone());
         }
       } catch (RuntimeException again) {
         LOG.warning(
@@ -247,7 +248,13 @@ public class JdbcTimescaleJobs implements TimescaleJobs {
     try {
       actions.delete(caller, tenant, actionId);
     } catch (RuntimeException e) {
-      setScheduled(tenant, action.database(), nativeJobId, false, Optional.empty());
+      setScheduled(
+          tenant,
+          action.database(),
+          nativeJobId,
+          false,
+          Optional.empty(),
+          Optional.ofNullable(schedule.timezone()).map(java.time.ZoneId::getId));
       throw new UserFacingException(
           "Could not delete the action ("
               + e.getMessage()
@@ -333,7 +340,8 @@ public class JdbcTimescaleJobs implements TimescaleJobs {
       DatabaseId database,
       int jobId,
       boolean scheduled,
-      Optional<String> nextStart) {
+      Optional<String> nextStart,
+      Optional<String> timezone) {
     Targets.on(
         targets,
         tenant,
@@ -345,10 +353,13 @@ public class JdbcTimescaleJobs implements TimescaleJobs {
               c.prepareStatement(
                   "select 1 from "
                       + api
-                      + ".alter_job(?, scheduled => ?, next_start => ?::timestamptz)")) {
+                      + ".alter_job(?, scheduled => ?, next_start => ?::timestamptz,"
+                      + " timezone => ?)")) {
+            // TimescaleDB 2.23's alter_job clears the time zone when none is passed: pass it on.
             ps.setInt(1, jobId);
             ps.setBoolean(2, scheduled);
             ps.setString(3, nextStart.orElse(null));
+            ps.setString(4, timezone.orElse(null));
             ps.execute();
           } catch (SQLException e) {
             throw new UserFacingException("TimescaleDB refused (" + Targets.message(e) + ").");

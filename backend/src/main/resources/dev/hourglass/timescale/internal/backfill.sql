@@ -76,7 +76,7 @@ begin
      where format('%I.%I', c.hypertable_schema, c.hypertable_name)::regclass = ht
        and c.is_compressed and c.range_start <= high and c.range_end > low
   loop
-    perform decompress_chunk(chunk);
+    perform @ts@.decompress_chunk(chunk);
     decompressed := decompressed || chunk;
   end loop;
   select string_agg(format('%I', a.attname), ', ' order by a.attnum) into columns
@@ -88,7 +88,7 @@ begin
                  staging, ht, columns, columns);
   get diagnostics moved = row_count;
   foreach chunk in array decompressed loop
-    perform compress_chunk(chunk, if_not_compressed => true);
+    perform @ts@.compress_chunk(chunk, if_not_compressed => true);
   end loop;
   raise notice 'job %: moved % row(s) from % into % (% chunk(s) decompressed and compressed again)',
     job_id, moved, staging, ht, coalesce(array_length(decompressed, 1), 0);

@@ -107,17 +107,17 @@ begin
       from timescaledb_information.chunks c
      where format('%I.%I', c.hypertable_schema, c.hypertable_name)::regclass = ht
        and not c.is_compressed
-       and format('%I.%I', c.chunk_schema, c.chunk_name)::regclass in (select show_chunks(ht, older_than => lag))
+       and format('%I.%I', c.chunk_schema, c.chunk_name)::regclass in (select @ts@.show_chunks(ht, older_than => lag))
      order by c.range_start
   loop
     execute format('create temp table hourglass_downsampled on commit drop as'
-                   ' select time_bucket(%L::interval, %I) as %I%s%s from %s group by %s',
+                   ' select @ts@.time_bucket(%L::interval, %I) as %I%s%s from %s group by %s',
                    bucket, time_column, time_column, groups, averages, chunk, group_positions);
     execute format('delete from %s', chunk);
     get diagnostics raw_rows = row_count;
     execute format('insert into %s (%s) select * from hourglass_downsampled', ht, targets);
     get diagnostics kept_rows = row_count;
-    perform compress_chunk(chunk);
+    perform @ts@.compress_chunk(chunk);
     done := done + 1;
     raise notice 'job %: % rows of % downsampled to % and compressed', job_id, raw_rows, chunk, kept_rows;
     commit;

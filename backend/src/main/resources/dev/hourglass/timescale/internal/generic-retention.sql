@@ -53,7 +53,7 @@ begin
      order by 1, 2
   loop
     select count(*) into dropped
-      from drop_chunks(format('%I.%I', target.sch, target.tab)::regclass, older_than => drop_after);
+      from @ts@.drop_chunks(format('%I.%I', target.sch, target.tab)::regclass, older_than => drop_after);
     total := total + dropped;
     raise notice 'job %: dropped % chunk(s) of %.% older than %', job_id, dropped, target.sch,
       target.tab, drop_after;

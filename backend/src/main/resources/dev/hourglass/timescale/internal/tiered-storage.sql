@@ -62,7 +62,7 @@ begin
   reorder := to_regclass(config->>'reorder_index');
   for chunk, compressed in
     select s.c, coalesce(i.is_compressed, false)
-      from show_chunks(ht, older_than => lag) as s(c)
+      from @ts@.show_chunks(ht, older_than => lag) as s(c)
       join pg_class k on k.oid = s.c
       join pg_namespace n on n.oid = k.relnamespace
       left join pg_tablespace t on t.oid = k.reltablespace
@@ -71,7 +71,7 @@ begin
      where coalesce(t.spcname, 'pg_default') <> destination
   loop
     if reorder is not null or compressed then
-      perform move_chunk(chunk => chunk, destination_tablespace => destination,
+      perform @ts@.move_chunk(chunk => chunk, destination_tablespace => destination,
         index_destination_tablespace => index_destination, reorder_index => reorder);
     else
       -- move_chunk wants an index to reorder by (or a clustered one); without one, move the
