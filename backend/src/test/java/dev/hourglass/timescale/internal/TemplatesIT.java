@@ -144,7 +144,11 @@ class TemplatesIT {
 
     assertThat(sql("select count(*) from show_chunks('" + table + "')"))
         .isLessThan(before)
-        .isEqualTo(sql("select count(*) from show_chunks('" + table + "', newer_than => now() - interval '6 days')"));
+        .isEqualTo(
+            sql(
+                "select count(*) from show_chunks('"
+                    + table
+                    + "', newer_than => now() - interval '6 days')"));
     assertThat(sql("select count(*) from " + table + " where time < now() - interval '6 days'"))
         .isZero();
   }
@@ -162,7 +166,8 @@ class TemplatesIT {
             Map.of("hypertable", table, "lag", "5 days", "destination_tablespace", tablespace));
     runNow(action);
 
-    long old = sql("select count(*) from show_chunks('" + table + "', older_than => interval '5 days')");
+    long old =
+        sql("select count(*) from show_chunks('" + table + "', older_than => interval '5 days')");
     assertThat(old).isPositive();
     assertThat(
             sql(
@@ -173,7 +178,8 @@ class TemplatesIT {
                     + "'"))
         .isEqualTo(old);
     var second = target.actions.runNow(editor, team, action.id());
-    assertThat(second.notices()).anySatisfy(n -> assertThat(n.message()).contains("moved 0 chunk(s)"));
+    assertThat(second.notices())
+        .anySatisfy(n -> assertThat(n.message()).contains("moved 0 chunk(s)"));
   }
 
   @Test
@@ -196,7 +202,9 @@ class TemplatesIT {
     assertThat(old).isLessThan(rawOld / 5).isPositive();
     assertThat(
             sql(
-                "select count(*) from " + table + " where time < now() - interval '8 days'"
+                "select count(*) from "
+                    + table
+                    + " where time < now() - interval '8 days'"
                     + " and extract(minute from time) <> 0"))
         .isZero();
     assertThat(
@@ -205,22 +213,31 @@ class TemplatesIT {
                     + table.substring(7)
                     + "' and is_compressed"))
         .isPositive()
-        .isEqualTo(sql("select count(*) from show_chunks('" + table + "', older_than => interval '7 days')"));
+        .isEqualTo(
+            sql(
+                "select count(*) from show_chunks('"
+                    + table
+                    + "', older_than => interval '7 days')"));
   }
 
   @Test
   void backfill_moves_staged_rows_into_the_hypertable_through_compressed_chunks() {
     var table = aHypertable("backfilled", true);
-    sql("select count(*) from (select compress_chunk(c) from show_chunks('" + table + "', older_than => interval '5 days') c) x");
+    sql(
+        "select count(*) from (select compress_chunk(c) from show_chunks('"
+            + table
+            + "', older_than => interval '5 days') c) x");
     var staging = table + "_staging";
-    sql("create table " + staging + " (time timestamptz, device int, temperature double precision)");
+    sql(
+        "create table "
+            + staging
+            + " (time timestamptz, device int, temperature double precision)");
     sql(
         "insert into "
             + staging
             + " values (now() - interval '9 days 3 minutes', 42, 1.5), (now() - interval '1 hour', 42, 2.5)");
 
-    var action =
-        install(Template.BACKFILL, Map.of("staging_table", staging, "hypertable", table));
+    var action = install(Template.BACKFILL, Map.of("staging_table", staging, "hypertable", table));
     runNow(action);
 
     assertThat(sql("select count(*) from " + table + " where device = 42")).isEqualTo(2);
@@ -256,7 +273,8 @@ class TemplatesIT {
             () ->
                 install(
                     Template.TIERED_STORAGE,
-                    Map.of("hypertable", table, "lag", "1 day", "destination_tablespace", "nowhere")))
+                    Map.of(
+                        "hypertable", table, "lag", "1 day", "destination_tablespace", "nowhere")))
         .isInstanceOf(InvalidInputException.class)
         .satisfies(
             e ->
@@ -271,8 +289,14 @@ class TemplatesIT {
                 install(
                     Template.DOWNSAMPLE_AND_COMPRESS,
                     Map.of(
-                        "hypertable", table, "lag", "7 days", "bucket", "1 hour",
-                        "average", "temperature")))
+                        "hypertable",
+                        table,
+                        "lag",
+                        "7 days",
+                        "bucket",
+                        "1 hour",
+                        "average",
+                        "temperature")))
         .isInstanceOf(SqlProblem.class)
         .hasMessageContaining("Compression is not enabled");
     assertThat(target.actions.list(editor, team, Optional.empty())).isEmpty();
@@ -281,6 +305,7 @@ class TemplatesIT {
   @Test
   void every_template_is_offered_on_timescaledb_and_the_postgresql_ones_say_what_is_missing() {
     aHypertable("offered", true);
+    sql("create tablespace offered_" + suffix + " location '/tmp'");
     var offers = target.templates.offers(editor, team, database);
     assertThat(offers)
         .filteredOn(o -> o.template().forTimescaleDb())
@@ -289,9 +314,11 @@ class TemplatesIT {
         .filteredOn(o -> o.template() == Template.PARTITION_RETENTION)
         .singleElement()
         .extracting(TemplateOffer::missing)
-        .satisfies(m -> assertThat(m).hasValueSatisfying(t -> assertThat(t).contains("partitioned by range")));
-    assertThatThrownBy(
-            () -> install(Template.PARTITION_RETENTION, Map.of("drop_after", "30 days")))
+        .satisfies(
+            m ->
+                assertThat(m)
+                    .hasValueSatisfying(t -> assertThat(t).contains("partitioned by range")));
+    assertThatThrownBy(() -> install(Template.PARTITION_RETENTION, Map.of("drop_after", "30 days")))
         .isInstanceOf(UserFacingException.class)
         .hasMessageContaining("partitioned by range");
   }
