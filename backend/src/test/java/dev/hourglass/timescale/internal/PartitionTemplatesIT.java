@@ -142,14 +142,16 @@ class PartitionTemplatesIT {
 
   @Test
   void partition_tiered_storage_moves_old_partitions_and_their_indexes_to_the_tablespace() {
-"    events();
+    events();
     assertThat(wiring.templates.offers(editor, team, database))
         .filteredOn(o -> o.template() == Template.PARTITION_TIERED_STORAGE)
         .singleElement()
-        .satisfies(o -> assertThat(o.missing()).hasValueSatisfying(m -> assertThat(m).contains("no tablespace")));
+        .satisfies(
+            o ->
+                assertThat(o.missing())
+                    .hasValueSatisfying(m -> assertThat(m).contains("no tablespace")));
     var tablespace = "cold_" + UUID.randomUUID().toString().substring(0, 8);
-    var location =
-        System.getProperty("java.io.tmpdir") + "/hourglass-" + tablespace;
+    var location = System.getProperty("java.io.tmpdir") + "/hourglass-" + tablespace;
     // The directory must belong to the server's OS user: let the server make it.
     target.execute(
         name,

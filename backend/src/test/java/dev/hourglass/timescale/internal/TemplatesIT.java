@@ -116,6 +116,17 @@ class TemplatesIT {
     return "public." + table;
   }
 
+  /**
+   * The tablespace the tests move chunks to. PGlite's file system is in memory and /tmp exists in
+   * it; a directory holds one tablespace, so all tests share it.
+   */
+  private String coldTablespace() {
+    if (sql("select count(*) from pg_tablespace where spcname = 'cold'") == 0) {
+      sql("create tablespace cold location '/tmp'");
+    }
+    return "cold";
+  }
+
   private Action install(Template template, Map<String, String> values) {
     return target.templates.install(
         editor,
@@ -156,9 +167,7 @@ class TemplatesIT {
   @Test
   void tiered_storage_moves_old_chunks_to_the_tablespace_and_skips_those_already_there() {
     var table = aHypertable("tiered", false);
-    var tablespace = "cold_" + suffix;
-    // PGlite's file system is in memory; /tmp exists in it.
-    sql("create tablespace " + tablespace + " location '/tmp'");
+    var tablespace = coldTablespace();
 
     var action =
         install(
@@ -305,7 +314,7 @@ class TemplatesIT {
   @Test
   void every_template_is_offered_on_timescaledb_and_the_postgresql_ones_say_what_is_missing() {
     aHypertable("offered", true);
-    sql("create tablespace offered_" + suffix + " location '/tmp'");
+    coldTablespace();
     var offers = target.templates.offers(editor, team, database);
     assertThat(offers)
         .filteredOn(o -> o.template().forTimescaleDb())

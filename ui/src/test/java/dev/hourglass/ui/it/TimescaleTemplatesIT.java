@@ -1,0 +1,102 @@
+package dev.hourglass.ui.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourglass.infra.HourglassRealm;
+import dev.hourglass.infra.PostgresServer;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/**
+ * A template picked on a database's TimescaleDB page, its form filled (a wrong value first, which
+ * the form names), installed and run now, doing its work. This runs against the plain-PostgreSQL
+ * variant (partition retention): PGlite serves one connection at a time, while the app's pools,
+ * its fleet monitor and the dispatcher open several; the TimescaleDB templates are shown working
+ * on TimescaleDB by the backend's TemplatesIT.
+ */
+class TimescaleTemplatesIT {
+
+  static HourglassStack stack;
+  static PostgresServer target;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = HourglassStack.get();
+    target = PostgresServer.embedded(null, 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    target.close();
+  }
+
+  @Test
+  void a_template_is_picked_filled_in_installed_and_run_now_on_a_partitioned_table()
+      throws Exception {
+    var suffix = UUID.randomUUID().toString().substring(0, 6);
+    var database = target.createDatabase("events");
+    try (var c = target.connect(database);
+        var st = c.createStatement()) {
+      st.execute("create table public.events (at timestamptz not null, v int) partition by range (at)");
+      st.execute(
+          "create table public.events_2020 partition of public.events"
+              + " for values from ('2020-01-01') to ('2021-01-01')");
+      st.execute(
+          "create table public.events_now partition of public.events"
+              + " for values from ('2021-01-01') to (maxvalue)");
+    }
+    try (var browser = new Browser()) {
+      browser.driver.get(stack.appUrl() + "/");
+      browser.signInAtKeycloak(HourglassRealm.DEMO_USER, stack.demoPassword);
+      browser.waitForText(By.id("current-tenant"), "Demo Team");
+      browser.driver.get(stack.appUrl() + "/databases/edit");
+      browser.waitForText(By.id("db-form-title"), "Register a database");
+      browser.type("#db-name input", "Events " + suffix);
+      browser.type("#db-host input", "127.0.0.1");
+      browser.type("#db-port input", Integer.toString(target.port()));
+      browser.type("#db-database input", database);
+      browser.type("#db-user input", "postgres");
+      browser.type("#db-password input", "x");
+      browser.clickInView(By.id("db-save"));
+      browser.waitForText(By.id("db-title"), "Events " + suffix);
+
+      browser.clickInView(By.id("db-timescale"));
+      browser.waitForText(By.id("ts-title"), "TimescaleDB on Events " + suffix);
+      browser.waitForText(By.id("ts-native-jobs"), "TimescaleDB is not installed");
+      browser.waitFor(By.cssSelector("[data-missing='GENERIC_RETENTION']"));
+      browser.screenshot("timescale-templates");
+      browser.clickInView(By.cssSelector("[data-use-template='PARTITION_RETENTION']"));
+
+      browser.type("#tpl-job_name input", "Old events " + suffix);
+      browser.type("#tpl-drop_after input", "soon");
+      browser.clickInView(By.id("tpl-install"));
+      browser.waitFor(By.xpath("//vaadin-text-field[@id='tpl-drop_after' and @invalid]"));
+      browser.type("#tpl-drop_after input", "365 days");
+      browser.type("#tpl-table_pattern input", "events");
+      browser.screenshot("timescale-template-form");
+      browser.clickInView(By.id("tpl-install"));
+
+      browser.waitForText(By.id("action-title"), "Old events " + suffix);
+      browser.clickInView(By.id("action-run-now"));
+      browser.waitForText(By.id("run-outcome"), "Succeeded");
+      assertThat(browser.driver.findElement(By.id("run-notices")).getText())
+          .contains("dropped partition public.events_2020");
+    }
+    try (var c = target.connect(database);
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+                        + " where i.inhparent = 'public.events'::regclass")) {
+      var left = new ArrayList<String>();
+      while (rs.next()) {
+        left.add(rs.getString(1));
+      }
+      assertThat(left).containsExactly("events_now");
+    }
+  }
+}
