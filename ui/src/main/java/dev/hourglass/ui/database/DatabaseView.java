@@ -165,7 +165,9 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     remove.setVisible(mayManage);
     var back = new RouterLink("All databases", FleetView.class);
-    var timescale = new com.vaadin.flow.component.html.Anchor("timescale/" + d.id(), "TimescaleDB jobs and templates");
+    var timescale =
+        new com.vaadin.flow.component.html.Anchor(
+            "timescale/" + d.id(), "TimescaleDB jobs and templates");
     timescale.setId("db-timescale");
     add(back, title, facts, new HorizontalLayout(refresh, edit, remove, timescale), actionsOf(d));
   }

@@ -103,7 +103,9 @@ class TimescaleView extends VerticalLayout implements HasUrlParameter<String>, H
       var listed = jobs.list(caller, tenant, shown.id());
       listed.notes().forEach(n -> box.add(new Paragraph(n)));
       if (listed.jobs().isEmpty()) {
-        box.add(new Span("No jobs in TimescaleDB's scheduler."));
+        if (listed.timescaledbVersion().isPresent()) {
+          box.add(new Span("No jobs in TimescaleDB's scheduler."));
+        }
         return box;
       }
       var grid = new Grid<NativeJob>();
@@ -124,9 +126,7 @@ class TimescaleView extends VerticalLayout implements HasUrlParameter<String>, H
               j ->
                   !j.scheduled()
                       ? "unscheduled"
-                      : j.paused()
-                          ? "paused"
-                          : j.nextStart().map(Object::toString).orElse("–"))
+                      : j.paused() ? "paused" : j.nextStart().map(Object::toString).orElse("–"))
           .setHeader("Next start")
           .setAutoWidth(true);
       grid.addColumn(

@@ -14,9 +14,9 @@ import org.openqa.selenium.By;
 /**
  * A template picked on a database's TimescaleDB page, its form filled (a wrong value first, which
  * the form names), installed and run now, doing its work. This runs against the plain-PostgreSQL
- * variant (partition retention): PGlite serves one connection at a time, while the app's pools,
- * its fleet monitor and the dispatcher open several; the TimescaleDB templates are shown working
- * on TimescaleDB by the backend's TemplatesIT.
+ * variant (partition retention): PGlite serves one connection at a time, while the app's pools, its
+ * fleet monitor and the dispatcher open several; the TimescaleDB templates are shown working on
+ * TimescaleDB by the backend's TemplatesIT.
  */
 class TimescaleTemplatesIT {
 
@@ -41,7 +41,8 @@ class TimescaleTemplatesIT {
     var database = target.createDatabase("events");
     try (var c = target.connect(database);
         var st = c.createStatement()) {
-      st.execute("create table public.events (at timestamptz not null, v int) partition by range (at)");
+      st.execute(
+          "create table public.events (at timestamptz not null, v int) partition by range (at)");
       st.execute(
           "create table public.events_2020 partition of public.events"
               + " for values from ('2020-01-01') to ('2021-01-01')");
@@ -83,8 +84,10 @@ class TimescaleTemplatesIT {
       browser.waitForText(By.id("action-title"), "Old events " + suffix);
       browser.clickInView(By.id("action-run-now"));
       browser.waitForText(By.id("run-outcome"), "Succeeded");
+      // The action's first start is now (as with add_job), so the dispatcher may have dropped the
+      // partition before this run: either way the run succeeds and the partition is gone below.
       assertThat(browser.driver.findElement(By.id("run-notices")).getText())
-          .contains("dropped partition public.events_2020");
+          .containsPattern("dropped (partition public.events_2020|0 partition)");
     }
     try (var c = target.connect(database);
         var rs =
