@@ -116,6 +116,14 @@ class TimescaleJobsIT {
     return job;
   }
 
+  /** alter_job disappears from the database: TimescaleDB cannot be asked to change a job. */
+  private void hideAlterJob() {
+    sql(
+        "do $$ begin execute format('alter function %s rename to alter_job_hidden',"
+            + " (select p.oid::regprocedure from pg_proc p where p.proname = 'alter_job'"
+            + " and p.pronamespace = 'public'::regnamespace)); end $$");
+  }
+
   private NativeJob nativeJob(int id) {
     return target.jobs.list(viewer, team, database).jobs().stream()
         .filter(j -> j.jobId() == id)
@@ -205,10 +213,7 @@ class TimescaleJobsIT {
   void when_unscheduling_the_native_job_fails_the_new_action_is_removed_again() {
     int job = aNativeJob("unlucky_job");
     // alter_job disappears from the database: TimescaleDB cannot be asked to unschedule.
-    sql(
-        "do $$ begin execute format('alter function %s rename to alter_job_hidden',"
-            + " (select p.oid::regprocedure from pg_proc p where p.proname = 'alter_job'"
-            + " and p.pronamespace = 'public'::regnamespace)); end $$");
+    hideAlterJob();
     try {
       assertThatThrownBy(() -> target.jobs.adopt(editor, team, database, job, true))
           .isInstanceOf(UserFacingException.class)
@@ -261,6 +266,25 @@ class TimescaleJobsIT {
   }
 
   @Test
+  void when_timescaledb_refuses_the_hand_back_the_action_keeps_running_in_hourglass() {
+    int job = aNativeJob("stubborn_job");
+    var action = target.jobs.adopt(editor, team, database, job, true);
+    hideAlterJob();
+    try {
+      assertThatThrownBy(() -> target.jobs.handBack(editor, team, action.id(), true))
+          .isInstanceOf(UserFacingException.class)
+          .hasMessageContaining("refused to take job " + job + " back")
+          .hasMessageContaining("Nothing was changed");
+    } finally {
+      sql("alter function public.alter_job_hidden rename to alter_job");
+    }
+    assertThat(target.actions.get(owner, team, action.id()).scheduled()).isTrue();
+    var native_ = nativeJob(job);
+    assertThat(native_.scheduled()).isFalse();
+    assertThat(native_.adoptedAs()).contains(action.id());
+  }
+
+  @Test
   void an_action_that_was_not_adopted_cannot_be_handed_back_and_a_policy_cannot_be_adopted() {
     sql("create table if not exists policy_metrics (time timestamptz not null, v int)");
     sql("select create_hypertable('policy_metrics', 'time', if_not_exists => true)");
@@ -310,6 +334,12 @@ class TimescaleJobsIT {
         .isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> target.jobs.adopt(stranger, team, database, job, true))
         .isInstanceOf(AccessDeniedException.class);
+    var adopted = target.jobs.adopt(editor, team, database, job, true);
+    assertThatThrownBy(() -> target.jobs.handBack(stranger, otherTeam, adopted.id(), true))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> target.jobs.handBack(stranger, team, adopted.id(), true))
+        .isInstanceOf(AccessDeniedException.class);
+    target.jobs.handBack(editor, team, adopted.id(), true);
 
     assertThat(nativeJob(job).scheduled()).isTrue();
     assertThat(target.actions.list(owner, team, Optional.empty())).isEmpty();
