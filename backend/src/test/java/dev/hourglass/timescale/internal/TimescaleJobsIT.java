@@ -116,6 +116,21 @@ class TimescaleJobsIT {
     return job;
   }
 
+  private long adoptionsSeenBy(Caller who, TenantId tenant) {
+    return dev.hourglass.common.Transactions.inTransaction(
+        db.dataSource(),
+        who.subject(),
+        tenant.value(),
+        "count adoptions",
+        c -> {
+          try (var rs =
+              c.createStatement().executeQuery("select count(*) from timescale_adoption")) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
   /** alter_job disappears from the database: TimescaleDB cannot be asked to change a job. */
   private void hideAlterJob() {
     sql(
@@ -339,6 +354,9 @@ class TimescaleJobsIT {
         .isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> target.jobs.handBack(stranger, team, adopted.id(), true))
         .isInstanceOf(AccessDeniedException.class);
+    // Behind the service checks, row-level security hides the adoption from the other team.
+    assertThat(adoptionsSeenBy(stranger, otherTeam)).isZero();
+    assertThat(adoptionsSeenBy(editor, team)).isEqualTo(1);
     target.jobs.handBack(editor, team, adopted.id(), true);
 
     assertThat(nativeJob(job).scheduled()).isTrue();
