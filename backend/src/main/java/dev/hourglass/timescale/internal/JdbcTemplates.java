@@ -96,24 +96,28 @@ public class JdbcTemplates implements Templates {
   public Action install(Caller caller, TenantId tenant, DatabaseId database, TemplateInstall form) {
     TenantAccess.require(controlPlane, caller, tenant, Permission.EDIT_ACTIONS);
     var template = form.template();
-    var facts = new Facts[1];
-    var config =
+    // The script is built from what the check read (TimescaleDB's schema), so it goes out of the
+    // lambda with the config.
+    record Checked(ActionConfig config, String script) {}
+    var checked =
         Targets.on(
             targets,
             tenant,
             database,
             "check the form",
             c -> {
-              facts[0] = facts(c);
-              var missing = missing(template, facts[0]);
+              var facts = facts(c);
+              var missing = missing(template, facts);
               if (missing.isPresent()) {
                 throw new UserFacingException(missing.get());
               }
               requireSchema(c, form.schema());
-              return checkedConfig(c, form);
+              return new Checked(
+                  checkedConfig(c, form),
+                  script(template, form.schema(), facts.timescaledbSchema()));
             });
-    authoring.createRoutine(
-        caller, tenant, database, script(template, form.schema(), facts[0].timescaledbSchema()));
+    authoring.createRoutine(caller, tenant, database, checked.script());
+    var config = checked.config();
     var draft =
         new ActionDraft(
             database,
