@@ -183,46 +183,55 @@ class TimescaleView extends VerticalLayout implements HasUrlParameter<String>, H
   }
 
   private void confirmAdopt(NativeJob job) {
-    var dialog =
-        new ConfirmDialog(
-            "Adopt job " + job.jobId() + "?",
-            "Hourglass creates an action with the same procedure ("
-                + job.procedure()
-                + "), config, check_config and schedule, then unschedules the job in TimescaleDB"
-                + " with alter_job("
-                + job.jobId()
-                + ", scheduled => false). If either step fails, neither stays.",
-            "Adopt and unschedule",
-            e -> {
-              try {
-                var action = jobs.adopt(caller, tenant, shown.id(), job.jobId(), true);
-                Notices.success("Adopted as action '" + action.jobName() + "'.");
-              } catch (UserFacingException ex) {
-                Notices.error(ex.getMessage());
-              }
-              render();
-            });
-    dialog.setCancelable(true);
-    dialog.open();
+    confirm(
+        "Adopt job " + job.jobId() + "?",
+        "Hourglass creates an action with the same procedure ("
+            + job.procedure()
+            + "), config, check_config and schedule, then unschedules the job in TimescaleDB with"
+            + " alter_job("
+            + job.jobId()
+            + ", scheduled => false). If either step fails, neither stays.",
+        "Adopt and unschedule",
+        () -> {
+          var action = jobs.adopt(caller, tenant, shown.id(), job.jobId(), true);
+          Notices.success("Adopted as action '" + action.jobName() + "'.");
+        });
   }
 
   private void confirmHandBack(NativeJob job) {
-    var dialog =
-        new ConfirmDialog(
-            "Hand job " + job.jobId() + " back to TimescaleDB?",
-            "The job gets the action's config and schedule and is scheduled again from the"
-                + " action's next start; the action is then deleted (its run history is kept).",
-            "Hand back",
-            e -> {
-              try {
-                jobs.handBack(caller, tenant, job.adoptedAs().get(), true);
-                Notices.success("Job " + job.jobId() + " runs in TimescaleDB again.");
-              } catch (UserFacingException ex) {
-                Notices.error(ex.getMessage());
-              }
-              render();
-            });
+    confirm(
+        "Hand job " + job.jobId() + " back to TimescaleDB?",
+        "The job gets the action's config and schedule and is scheduled again from the action's"
+            + " next start; the action is then deleted (its run history is kept).",
+        "Hand back",
+        () -> {
+          jobs.handBack(caller, tenant, job.adoptedAs().get(), true);
+          Notices.success("Job " + job.jobId() + " runs in TimescaleDB again.");
+        });
+  }
+
+  /**
+   * Asks first; runs {@code command} on confirmation, shows a refusal, and shows the jobs again.
+   */
+  private void confirm(String header, String text, String confirmText, Runnable command) {
+    var dialog = new ConfirmDialog();
+    dialog.setHeader(header);
+    dialog.setText(text);
     dialog.setCancelable(true);
+    var ok = new Button(confirmText);
+    ok.setId("ts-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    ok.addClickListener(
+        e -> {
+          dialog.close();
+          try {
+            command.run();
+          } catch (UserFacingException ex) {
+            Notices.error(ex.getMessage());
+          }
+          render();
+        });
+    dialog.setConfirmButton(ok);
     dialog.open();
   }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.infra.HourglassRealm;
 import dev.hourglass.infra.PostgresServer;
+import dev.hourglass.infra.TimescaleServer;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +36,95 @@ class TimescaleTemplatesIT {
   @AfterAll
   static void stop() {
     target.close();
+  }
+
+  /** Follows the database page's link; the page redraws once it knows the browser's time zone. */
+  private static void openTimescalePage(Browser browser) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        browser.clickInView(By.id("db-timescale"));
+        return;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Test
+  void on_timescaledb_a_native_job_is_adopted_and_generic_retention_drops_old_chunks()
+      throws Exception {
+    var suffix = UUID.randomUUID().toString().substring(0, 6);
+    try (var tsdb =
+        TimescaleServer.start(
+            new TimescaleServer.Options(
+                Path.of("target", "tsdb-browser"), false, Duration.ofSeconds(120), null))) {
+      // Set up before the app connects: PGlite serves one connection at a time.
+      try (var c = DriverManager.getConnection(tsdb.jdbcUrl(), tsdb.user(), tsdb.password());
+          var st = c.createStatement()) {
+        st.execute("create table public.metrics (time timestamptz not null, v int)");
+        st.execute(
+            "select 1 from create_hypertable('public.metrics', 'time',"
+                + " chunk_time_interval => interval '1 day')");
+        st.execute(
+            "insert into public.metrics select t, 1 from generate_series(now() - interval '10"
+                + " days', now(), interval '1 hour') t");
+        // The native job reports the chunks; adopted, it shows what the template did.
+        st.execute(
+            "create procedure public.count_chunks(job_id integer, config jsonb) language plpgsql"
+                + " as $$ begin raise notice 'metrics has % chunks', (select count(*) from"
+                + " public.show_chunks('public.metrics')); end $$");
+        st.execute(
+            "select public.add_job('public.count_chunks', '1 day', initial_start =>"
+                + " '2030-01-01 00:00+00')");
+      }
+      try (var browser = new Browser()) {
+        browser.driver.get(stack.appUrl() + "/");
+        browser.signInAtKeycloak(HourglassRealm.DEMO_USER, stack.demoPassword);
+        browser.waitForText(By.id("current-tenant"), "Demo Team");
+        browser.driver.get(stack.appUrl() + "/databases/edit");
+        browser.waitForText(By.id("db-form-title"), "Register a database");
+        browser.type("#db-name input", "Metrics " + suffix);
+        browser.type("#db-host input", "127.0.0.1");
+        browser.type("#db-port input", Integer.toString(tsdb.port()));
+        browser.type("#db-database input", "template1");
+        browser.type("#db-user input", tsdb.user());
+        browser.type("#db-password input", tsdb.password());
+        // pglite-socket does not answer PostgreSQL's SSL request: sslmode=disable.
+        browser.clickInView(By.id("db-ssl"));
+        browser.clickInView(
+            By.xpath("//vaadin-select-item[starts-with(normalize-space(.), 'disable')]"));
+        browser.clickInView(By.id("db-save"));
+        browser.waitForText(By.id("db-title"), "Metrics " + suffix);
+
+        openTimescalePage(browser);
+        browser.waitForText(By.id("ts-title"), "TimescaleDB on Metrics " + suffix);
+        browser.clickInView(By.cssSelector("[data-adopt='1000']"));
+        browser.clickInView(By.id("ts-confirm"));
+        browser.waitForText(By.id("ts-native-jobs"), "Adopted: open action");
+        browser.screenshot("timescale-adopted");
+        var adopted =
+            browser.driver.findElement(By.linkText("Adopted: open action")).getAttribute("href");
+
+        browser.clickInView(By.cssSelector("[data-use-template='GENERIC_RETENTION']"));
+        browser.type("#tpl-job_name input", "Old metrics " + suffix);
+        browser.type("#tpl-drop_after input", "5 days");
+        browser.clickInView(By.id("tpl-install"));
+        browser.waitForText(By.id("action-title"), "Old metrics " + suffix);
+        browser.clickInView(By.id("action-run-now"));
+        browser.waitForText(By.id("run-outcome"), "Succeeded");
+
+        browser.driver.get(adopted);
+        browser.waitForText(By.id("action-title"), "count_chunks (TimescaleDB job 1000)");
+        browser.clickInView(By.id("action-run-now"));
+        browser.waitForText(By.id("run-outcome"), "Succeeded");
+        // 10 days of hourly rows in daily chunks: 11 chunks, of which those older than 5 days
+        // are gone, leaving 6.
+        assertThat(browser.driver.findElement(By.id("run-notices")).getText())
+            .contains("metrics has 6 chunks");
+      }
+    }
   }
 
   @Test
@@ -65,7 +158,7 @@ class TimescaleTemplatesIT {
       browser.clickInView(By.id("db-save"));
       browser.waitForText(By.id("db-title"), "Events " + suffix);
 
-      browser.clickInView(By.id("db-timescale"));
+      openTimescalePage(browser);
       browser.waitForText(By.id("ts-title"), "TimescaleDB on Events " + suffix);
       browser.waitForText(By.id("ts-native-jobs"), "TimescaleDB is not installed");
       browser.waitFor(By.cssSelector("[data-missing='GENERIC_RETENTION']"));
