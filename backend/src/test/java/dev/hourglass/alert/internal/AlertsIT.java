@@ -387,10 +387,7 @@ class AlertsIT {
         .contains("Failures in a row: 2")
         .contains("Last success: never")
         .contains(
-            "Run: https://hourglass.example.com/runs/"
-                + run.id()
-                + "?team="
-                + team.id().value());
+            "Run: https://hourglass.example.com/runs/" + run.id() + "?team=" + team.id().value());
     var next = actions.get(team.owner(), team.id(), action.id()).nextStart().orElseThrow();
     assertThat(body).contains("Next retry: " + AlertMails.time(next, ZoneId.of("Europe/Berlin")));
     assertThat(body).containsPattern("Next retry: .* CE[S]?T \\(Europe/Berlin\\)");

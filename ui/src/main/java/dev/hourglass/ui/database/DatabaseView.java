@@ -165,7 +165,11 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     remove.setVisible(mayManage);
     var back = new RouterLink("All databases", FleetView.class);
-    add(back, title, facts, new HorizontalLayout(refresh, edit, remove), actionsOf(d));
+    var timescale =
+        new com.vaadin.flow.component.html.Anchor(
+            "timescale/" + d.id(), "TimescaleDB jobs and templates");
+    timescale.setId("db-timescale");
+    add(back, title, facts, new HorizontalLayout(refresh, edit, remove, timescale), actionsOf(d));
   }
 
   /** The database's actions, each linking to its page, and a link to add one here. */
