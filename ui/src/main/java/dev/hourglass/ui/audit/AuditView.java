@@ -158,6 +158,7 @@ class AuditView extends VerticalLayout {
               return changes;
             })
         .setHeader("Before → after")
+        .setWidth("24rem")
         .setFlexGrow(1);
     return grid;
   }

@@ -83,8 +83,8 @@ class AuditPageIT {
   private static void rename(Browser b, String name) {
     b.type("#rename-name input", name);
     b.clickInView(By.id("rename-save"));
-    b.waitForText(By.id("team-title"), name);
-    waitUntil(b, () -> b.driver.findElement(By.id("team-title")).getText().equals(name));
+    // The shell's header shows the new name once the page has been navigated to again.
+    waitUntil(b, () -> b.driver.findElement(By.id("current-tenant")).getText().equals(name));
   }
 
   /** Fetches the export link with the page's own session, as clicking it would. */
@@ -96,10 +96,14 @@ class AuditPageIT {
             .executeAsyncScript(
                 "var done = arguments[arguments.length - 1];"
                     + "fetch(arguments[0], {credentials: 'same-origin'})"
-                    + ".then(r => r.text()).then(done, e => done('FAILED ' + e));",
+                    // WebDriver may turn CRLF into LF on the way back: mark the CRLFs first.
+                    + ".then(r => r.text()).then(t => done(t.split('\\r\\n').join('<CRLF>')),"
+                    + " e => done('FAILED ' + e));",
                 href);
     assertThat(result).isInstanceOf(String.class);
-    return (String) result;
+    var text = (String) result;
+    assertThat(text).as("records end in CRLF").contains("<CRLF>").doesNotContain("\n");
+    return text.replace("<CRLF>", "\r\n");
   }
 
   private static String gridText(Browser b) {
