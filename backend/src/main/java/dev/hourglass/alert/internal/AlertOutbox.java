@@ -3,9 +3,13 @@ package dev.hourglass.alert.internal;
 import static dev.hourglass.common.Transactions.inTransaction;
 
 import dev.hourglass.alert.AlertKind;
+import dev.hourglass.audit.Audit;
+import dev.hourglass.audit.AuditEntry;
+import dev.hourglass.audit.AuditKind;
 import dev.hourglass.mail.MailException;
 import dev.hourglass.mail.MailGateway;
 import dev.hourglass.mail.OutgoingMail;
+import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
 import java.net.URI;
 import java.sql.Timestamp;
@@ -239,12 +243,50 @@ final class AlertOutbox {
             ps.setArray(i++, c.createArrayOf("bigint", deliveries.toArray()));
             ps.executeUpdate();
           }
+          audit(c, tenant, deliveries, error, now);
           return null;
         });
     error.ifPresent(
         e ->
             LOG.warning(
                 () -> "Alert mail " + deliveries + " of tenant " + tenant + " not sent: " + e));
+  }
+
+  /** Who the audit names for mails: the outbox, not a person. */
+  static final Caller MAILER = new Caller(AlertSweep.SYSTEM, "hourglass", "Hourglass alerts", "");
+
+  /** One audit row per delivery, in the transaction that records the attempt. */
+  private static void audit(
+      java.sql.Connection c,
+      TenantId tenant,
+      List<Long> deliveries,
+      Optional<String> error,
+      Instant now)
+      throws java.sql.SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "select d.id, d.recipient, e.kind, d.attempts, d.given_up_at is not null, d.digest"
+                + " from alert_delivery d join alert_event e on e.id = d.event_id"
+                + " where d.tenant_id = ? and d.id = any(?) order by d.id")) {
+      ps.setObject(1, tenant.value());
+      ps.setArray(2, c.createArrayOf("bigint", deliveries.toArray()));
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var operation = error.isEmpty() ? "sent" : rs.getBoolean(5) ? "given_up" : "failed";
+          var after = new java.util.LinkedHashMap<String, Object>();
+          after.put("recipient", rs.getString(2));
+          after.put("alert", rs.getString(3));
+          after.put("attempt", rs.getInt(4));
+          after.put("digest", rs.getBoolean(6));
+          error.ifPresent(e -> after.put("error", truncate(e)));
+          Audit.record(
+              c,
+              AuditEntry.of(MAILER, tenant, now, AuditKind.ALERT_MAIL, operation)
+                  .object(Long.toString(rs.getLong(1)), rs.getString(2))
+                  .changes(java.util.Map.of(), after));
+        }
+      }
+    }
   }
 
   private static String truncate(String s) {

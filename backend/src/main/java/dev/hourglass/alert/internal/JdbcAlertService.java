@@ -9,6 +9,9 @@ import dev.hourglass.alert.AlertRule;
 import dev.hourglass.alert.AlertRules;
 import dev.hourglass.alert.AlertScope;
 import dev.hourglass.alert.AlertService;
+import dev.hourglass.audit.Audit;
+import dev.hourglass.audit.AuditEntry;
+import dev.hourglass.audit.AuditKind;
 import dev.hourglass.common.InvalidInputException;
 import dev.hourglass.database.DatabaseId;
 import dev.hourglass.security.Caller;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -130,7 +134,16 @@ public class JdbcAlertService implements AlertService {
           if (scope.database().isPresent()) {
             requireDatabase(c, tenant, scope.database().get().value());
           }
+          var before = StoredRules.own(c, tenant, scope);
           StoredRules.save(c, tenant, scope, rule, caller.subject(), clock.instant());
+          auditRule(
+              c,
+              caller,
+              tenant,
+              scope,
+              before.isEmpty() ? "create" : "alter",
+              before.map(JdbcAlertService::fields).orElse(Map.of()),
+              fields(rule));
           return null;
         });
   }
@@ -147,7 +160,14 @@ public class JdbcAlertService implements AlertService {
         tenant,
         Permission.EDIT_ACTIONS,
         "remove the alert rule",
-        c -> StoredRules.delete(c, tenant, scope));
+        c -> {
+          var before = StoredRules.own(c, tenant, scope);
+          var result = StoredRules.delete(c, tenant, scope);
+          if (before.isPresent()) {
+            auditRule(c, caller, tenant, scope, "remove", fields(before.get()), Map.of());
+          }
+          return result;
+        });
   }
 
   @Override
@@ -162,13 +182,64 @@ public class JdbcAlertService implements AlertService {
         Permission.MANAGE_TENANT,
         "change the team's time zone",
         c -> {
+          var before = AlertEvents.timeZone(c, tenant);
           try (var ps = c.prepareStatement("update tenant set time_zone = ? where id = ?")) {
             ps.setString(1, zone.getId());
             ps.setObject(2, tenant.value());
             ps.executeUpdate();
           }
+          Audit.record(
+              c,
+              AuditEntry.of(caller, tenant, clock.instant(), AuditKind.TEAM, "time_zone")
+                  .object(tenant.value().toString(), null)
+                  .changes(Map.of("time_zone", before.getId()), Map.of("time_zone", zone.getId())));
           return null;
         });
+  }
+
+  /** The change of a rule in the audit, in the transaction that makes it. */
+  private void auditRule(
+      Connection c,
+      Caller caller,
+      TenantId tenant,
+      AlertScope scope,
+      String operation,
+      Map<String, ?> before,
+      Map<String, ?> after)
+      throws SQLException {
+    var id =
+        scope
+            .action()
+            .map(a -> "action:" + a.value())
+            .or(() -> scope.database().map(d -> "database:" + d.value()))
+            .orElse("team");
+    var name =
+        scope.action().isPresent()
+            ? "Rule of an action"
+            : scope.database().isPresent() ? "Rule of a database" : "Team default rule";
+    Audit.record(
+        c,
+        AuditEntry.of(caller, tenant, clock.instant(), AuditKind.ALERT_RULE, operation)
+            .object(id, name)
+            .changes(before, after));
+  }
+
+  private static Map<String, Object> fields(AlertRule r) {
+    var f = new java.util.LinkedHashMap<String, Object>();
+    f.put("on_failure", r.onFailure());
+    f.put("consecutive_failures", r.consecutiveFailures());
+    f.put("on_disable", r.onDisable());
+    f.put("on_timeout", r.onTimeout());
+    f.put("on_missed", r.onMissed());
+    f.put("late_after", r.lateAfter().toString());
+    f.put("down_after", r.downAfter().toString());
+    f.put("on_unreachable", r.onUnreachable());
+    f.put("on_recovery", r.onRecovery());
+    f.put("quiet_period", r.quietPeriod().toString());
+    f.put("digest", r.digest());
+    f.put("roles", r.roles().stream().map(Enum::name).sorted().toList());
+    f.put("addresses", List.copyOf(r.addresses()));
+    return f;
   }
 
   @Override

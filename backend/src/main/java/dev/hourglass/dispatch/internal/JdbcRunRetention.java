@@ -1,5 +1,8 @@
 package dev.hourglass.dispatch.internal;
 
+import dev.hourglass.audit.Audit;
+import dev.hourglass.audit.AuditEntry;
+import dev.hourglass.audit.AuditKind;
 import dev.hourglass.dispatch.RetentionPolicy;
 import dev.hourglass.dispatch.RunRetention;
 import dev.hourglass.security.Caller;
@@ -14,6 +17,8 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -53,6 +58,7 @@ public class JdbcRunRetention implements RunRetention {
         Permission.MANAGE_TENANT,
         "change the run retention",
         c -> {
+          var before = read(c, tenant).policy();
           try (var ps =
               c.prepareStatement(
                   "update tenant set run_retention_age = make_interval(days => ?),"
@@ -73,8 +79,20 @@ public class JdbcRunRetention implements RunRetention {
             ps.setObject(5, tenant.value());
             ps.executeUpdate();
           }
+          Audit.record(
+              c,
+              AuditEntry.of(caller, tenant, clock.instant(), AuditKind.TEAM, "run_retention")
+                  .object(tenant.value().toString(), null)
+                  .changes(fields(before), fields(policy)));
           return read(c, tenant);
         });
+  }
+
+  private static Map<String, Object> fields(RetentionPolicy p) {
+    var f = new HashMap<String, Object>();
+    f.put("max_age_days", p.maxAge().map(Duration::toDays).orElse(null));
+    f.put("max_runs_per_action", p.maxRunsPerAction().orElse(null));
+    return f;
   }
 
   private static Setting read(Connection c, TenantId tenant) throws SQLException {

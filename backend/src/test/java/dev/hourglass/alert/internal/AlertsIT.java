@@ -726,6 +726,32 @@ class AlertsIT {
     assertThat(sent.attempts()).isEqualTo(2);
     assertThat(sent.sent()).isTrue();
     assertThat(sent.lastError()).isNull();
+    // The audit has the rule's creation and both attempts, with the recipient.
+    assertThat(auditOf(team))
+        .containsExactly(
+            "ALERT_RULE create Team default rule",
+            "ALERT_MAIL failed " + address,
+            "ALERT_MAIL sent " + address);
+  }
+
+  /** The team's audit rows about alerts, oldest first: kind, operation, object name or id. */
+  private List<String> auditOf(Team team) {
+    try (var c = db.ownerDataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                "select kind || ' ' || operation || ' ' || coalesce(object_name, object_id)"
+                    + " from audit_event where tenant_id = ? and kind like 'ALERT%' order by id")) {
+      ps.setObject(1, team.id().value());
+      var rows = new ArrayList<String>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private record DeliveryState(int attempts, String lastError, boolean sent) {}

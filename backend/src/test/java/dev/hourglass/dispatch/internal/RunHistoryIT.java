@@ -477,6 +477,28 @@ class RunHistoryIT {
     retention.change(CARL, teamC, RetentionPolicy.of(Optional.empty(), Optional.empty()));
     pass = pruner.prune(Duration.ofMinutes(1));
     assertThat(pass.byAge() + pass.byCount()).isZero();
+    // Each change is in the team's audit, with the values before and after.
+    try (var c = db.ownerDataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                "select actor_subject, before::text, after::text from audit_event"
+                    + " where tenant_id = ? and operation = 'run_retention' order by id")) {
+      ps.setObject(1, teamC.value());
+      var rows = new ArrayList<String>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          assertThat(rs.getString(1)).isEqualTo(CARL.subject());
+          rows.add(rs.getString(2) + " -> " + rs.getString(3));
+        }
+      }
+      assertThat(rows)
+          .containsExactly(
+              "{\"max_age_days\": 90, \"max_runs_per_action\": 10000} -> {\"max_age_days\": 30,"
+                  + " \"max_runs_per_action\": null}",
+              "{\"max_runs_per_action\": null} -> {\"max_runs_per_action\": 10}",
+              "{\"max_age_days\": 30, \"max_runs_per_action\": 10} -> {\"max_age_days\": null,"
+                  + " \"max_runs_per_action\": null}");
+    }
   }
 
   private static List<Long> ids(RunPage page) {
