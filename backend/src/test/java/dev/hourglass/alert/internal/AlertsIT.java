@@ -37,6 +37,7 @@ import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.MutableClock;
 import dev.hourglass.testing.ScratchPostgres;
+import dev.hourglass.testing.TestDispatch;
 import dev.hourglass.testing.TestFleet;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
@@ -253,17 +254,7 @@ class AlertsIT {
             db.dataSource(),
             clock,
             fleet.connections(),
-            new Settings.Dispatch(
-                true,
-                4,
-                4,
-                2,
-                100,
-                Duration.ofMillis(500),
-                Duration.ofMillis(50),
-                Duration.ofMillis(300),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(1)),
+            TestDispatch.quick(),
             RandomGenerator.of("L64X128MixRandom"),
             new AlertOutcomeObserver(clock));
     dispatchers.add(d);
@@ -543,17 +534,7 @@ class AlertsIT {
             db.dataSource(),
             clock,
             fleet.connections(),
-            new Settings.Dispatch(
-                true,
-                4,
-                4,
-                2,
-                100,
-                Duration.ofMillis(500),
-                Duration.ofMillis(50),
-                Duration.ofMillis(300),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(1)),
+            TestDispatch.quick(),
             RandomGenerator.of("L64X128MixRandom"),
             (c, outcome) -> {
               new AlertOutcomeObserver(clock).recorded(c, outcome);

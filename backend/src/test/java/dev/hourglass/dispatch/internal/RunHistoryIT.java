@@ -24,7 +24,6 @@ import dev.hourglass.dispatch.RetentionPolicy;
 import dev.hourglass.dispatch.RunFilter;
 import dev.hourglass.dispatch.RunPage;
 import dev.hourglass.dispatch.RunStatus;
-import dev.hourglass.platform.Settings;
 import dev.hourglass.schedule.ActionSchedule;
 import dev.hourglass.schedule.Interval;
 import dev.hourglass.security.Caller;
@@ -32,6 +31,7 @@ import dev.hourglass.tenant.Role;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.ScratchPostgres;
+import dev.hourglass.testing.TestDispatch;
 import dev.hourglass.testing.TestFleet;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,17 +131,7 @@ class RunHistoryIT {
             db.dataSource(),
             clock,
             fleet.connections(),
-            new Settings.Dispatch(
-                true,
-                4,
-                4,
-                2,
-                100,
-                Duration.ofMillis(500),
-                Duration.ofMillis(50),
-                Duration.ofMillis(300),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(1)),
+            TestDispatch.quick(),
             RandomGenerator.of("L64X128MixRandom"));
     dispatcher.start();
     try {
