@@ -14,6 +14,16 @@ public interface RunHistory {
   /** The action's latest runs, newest slot first. */
   List<ActionRun> runs(Caller caller, TenantId tenant, ActionId action, int limit);
 
+  /**
+   * The tenant's runs that match {@code filter}, newest slot first, {@code limit} at a time (at
+   * most 500); pass the previous page's {@link RunPage#next()} to go on.
+   *
+   * @throws dev.hourglass.common.UserFacingException when the search takes too long, saying how to
+   *     narrow it
+   */
+  RunPage search(
+      Caller caller, TenantId tenant, RunFilter filter, Optional<RunPage.Cursor> after, int limit);
+
   /** The action's job_stats. */
   ActionStats stats(Caller caller, TenantId tenant, ActionId action);
 

@@ -54,6 +54,14 @@ public final class JobRunrHost implements AutoCloseable {
     scheduler.enqueue(request);
   }
 
+  /**
+   * Runs {@code request} on {@code cron} (UTC) on one node of the cluster at a time; a later call
+   * with the same id replaces the schedule, so every node may declare it at start.
+   */
+  public void recurring(String id, String cron, JobRequest request) {
+    scheduler.scheduleRecurrently(id, cron, request);
+  }
+
   public boolean isRunning() {
     return server.isRunning();
   }

@@ -11,7 +11,12 @@ public enum Permission {
   /** Invite and remove members, change their roles. */
   MANAGE_MEMBERS(Role.ADMIN, "manage members"),
   /** Rename the team. */
-  MANAGE_TENANT(Role.ADMIN, "rename the team");
+  MANAGE_TENANT(Role.ADMIN, "rename the team"),
+  /**
+   * Read the team's change audit: every member's changes and sign-ins with their addresses (see
+   * docs/decisions/0014-20261126-change-audit.md).
+   */
+  VIEW_AUDIT(Role.ADMIN, "see the team's audit");
 
   private final Role least;
   private final String sentence;

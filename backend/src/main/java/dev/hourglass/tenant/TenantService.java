@@ -14,7 +14,10 @@ import java.util.UUID;
  */
 public interface TenantService {
 
-  /** Records that the caller signed in, refreshing the name and mail the provider gave. */
+  /**
+   * Records that the caller signed in, refreshing the name and mail the provider gave, and writes
+   * the sign-in (with {@link Caller#address()}) into the audit of each of the caller's teams.
+   */
   void recordSignIn(Caller caller);
 
   /** The caller's tenants, by name. Empty for a person who has not created or joined one. */

@@ -15,7 +15,7 @@ class ControlPlaneIT {
 
   @Test
   void migrating_creates_the_tenant_tables_and_is_repeatable() throws SQLException {
-    assertThat(db.controlPlane().migrate()).isEqualTo("5");
+    assertThat(db.controlPlane().migrate()).isEqualTo("10");
     try (var c = db.dataSource().getConnection();
         var rs =
             c.createStatement()

@@ -32,7 +32,8 @@ final class PackageRules {
         scheduleAndRunStayApart(),
         noThreadLocals(),
         platformUsesNoFeature(),
-        noImplOrDefaultNames());
+        noImplOrDefaultNames(),
+        dispatchKnowsNoAlerts());
   }
 
   /** Rule 1: only the ui module speaks Vaadin. */
@@ -92,6 +93,21 @@ final class PackageRules {
     return CompositeArchRule.of(scheduleToRun)
         .and(runToSchedule)
         .because("schedule decides when and run decides how");
+  }
+
+  /**
+   * Dispatch records outcomes and knows nothing of alerts: alerts observe it through {@code
+   * dispatch.RunOutcomeObserver}, so the run path never waits on alert code it cannot see.
+   */
+  ArchRule dispatchKnowsNoAlerts() {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + ".dispatch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(root + ".alert..")
+        .allowEmptyShould(true)
+        .because("alerts observe dispatch through RunOutcomeObserver, never the other way round");
   }
 
   /** Rule 3: the tenant is passed explicitly, never through a thread-local. */

@@ -202,7 +202,9 @@ public class JdbcActionService implements ActionService {
           } catch (SQLException e) {
             throw uniqueName(e, name);
           }
-          return find(c, tenant, id, false);
+          var saved = find(c, tenant, id, false);
+          ActionAudit.record(c, caller, tenant, now, "create", null, saved);
+          return saved;
         });
   }
 
@@ -305,7 +307,9 @@ public class JdbcActionService implements ActionService {
           } catch (SQLException e) {
             throw uniqueName(e, effective.jobName());
           }
-          return find(c, tenant, id, false);
+          var saved = find(c, tenant, id, false);
+          ActionAudit.record(c, caller, tenant, now, "alter", current, saved);
+          return saved;
         });
   }
 
@@ -316,6 +320,7 @@ public class JdbcActionService implements ActionService {
         tenant,
         id,
         "pause the action",
+        "pause",
         (c, a) -> setNext(c, tenant, id, Optional.empty(), true, null, false));
   }
 
@@ -326,6 +331,7 @@ public class JdbcActionService implements ActionService {
         tenant,
         id,
         "resume the action",
+        "resume",
         (c, a) -> {
           var now = clock.instant();
           var step = calculator.afterChange(a.schedule(), Optional.empty(), now);
@@ -340,6 +346,7 @@ public class JdbcActionService implements ActionService {
         tenant,
         id,
         "delete the action",
+        "delete",
         (c, a) -> {
           try (var ps =
               c.prepareStatement(
@@ -370,7 +377,19 @@ public class JdbcActionService implements ActionService {
       TenantId tenant,
       ActionId id,
       java.util.function.Consumer<dev.hourglass.action.Notice> live) {
-    var action = get(caller, tenant, id);
+    // Recorded before the call, in a transaction of its own: the run changes the target, not the
+    // control plane, and a run the audit could not record does not start.
+    var action =
+        inTenant(
+            caller,
+            tenant,
+            Permission.EDIT_ACTIONS,
+            "run the action",
+            c -> {
+              var found = find(c, tenant, id, false);
+              ActionAudit.record(c, caller, tenant, clock.instant(), "run_now", found, found);
+              return found;
+            });
     return authoring.runNow(
         caller,
         tenant,
@@ -476,7 +495,8 @@ public class JdbcActionService implements ActionService {
     void apply(Connection c, Action current) throws SQLException;
   }
 
-  private Action change(Caller caller, TenantId tenant, ActionId id, String what, Change change) {
+  private Action change(
+      Caller caller, TenantId tenant, ActionId id, String what, String operation, Change change) {
     return inTenant(
         caller,
         tenant,
@@ -485,6 +505,8 @@ public class JdbcActionService implements ActionService {
         c -> {
           var current = find(c, tenant, id, true);
           change.apply(c, current);
+          var after = "delete".equals(operation) ? null : find(c, tenant, id, false);
+          ActionAudit.record(c, caller, tenant, clock.instant(), operation, current, after);
           return current;
         });
   }

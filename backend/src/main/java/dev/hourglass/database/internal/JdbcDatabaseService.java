@@ -138,7 +138,18 @@ public class JdbcDatabaseService implements DatabaseService {
             ps.executeUpdate();
           }
           StoredDatabase.recordCheck(c, tenant, id, check, clock.instant());
-          return found(c, tenant, id, false).database();
+          var saved = found(c, tenant, id, false).database();
+          DatabaseAudit.record(
+              c,
+              caller,
+              tenant,
+              clock.instant(),
+              "register",
+              null,
+              null,
+              saved,
+              DatabaseAudit.Password.REPLACED);
+          return saved;
         });
   }
 
@@ -193,7 +204,20 @@ public class JdbcDatabaseService implements DatabaseService {
                 ps.executeUpdate();
               }
               StoredDatabase.recordCheck(c, tenant, id, check, clock.instant());
-              return found(c, tenant, id, false).database();
+              var updated = found(c, tenant, id, false).database();
+              DatabaseAudit.record(
+                  c,
+                  caller,
+                  tenant,
+                  clock.instant(),
+                  "edit",
+                  row.database(),
+                  DatabaseAudit.Password.STORED,
+                  updated,
+                  draft.keepStoredPassword()
+                      ? DatabaseAudit.Password.STORED
+                      : DatabaseAudit.Password.REPLACED);
+              return updated;
             });
     // No eviction: the pool notices a changed connection by its fingerprint at the next use and is
     // replaced then; a rename keeps it, with the connections in use.
@@ -211,7 +235,17 @@ public class JdbcDatabaseService implements DatabaseService {
         Permission.MANAGE_DATABASES,
         "remove the database",
         c -> {
-          found(c, tenant, id, true);
+          var removed = found(c, tenant, id, true).database();
+          DatabaseAudit.record(
+              c,
+              caller,
+              tenant,
+              clock.instant(),
+              "remove",
+              removed,
+              DatabaseAudit.Password.STORED,
+              null,
+              null);
           try (var ps =
               c.prepareStatement(
                   """

@@ -2,6 +2,7 @@ package dev.hourglass.dispatch.internal;
 
 import dev.hourglass.database.DatabaseConnections;
 import dev.hourglass.database.DatabaseId;
+import dev.hourglass.dispatch.RunOutcomeObserver;
 import dev.hourglass.platform.Settings;
 import dev.hourglass.schedule.NextStartCalculator;
 import dev.hourglass.tenant.TenantId;
@@ -89,8 +90,12 @@ public class Dispatcher {
 
   @Inject
   public Dispatcher(
-      DataSource dataSource, Clock clock, DatabaseConnections targets, Settings settings) {
-    this(dataSource, clock, targets, settings.dispatch(), RandomGenerator.getDefault());
+      DataSource dataSource,
+      Clock clock,
+      DatabaseConnections targets,
+      Settings settings,
+      RunOutcomeObserver observer) {
+    this(dataSource, clock, targets, settings.dispatch(), RandomGenerator.getDefault(), observer);
   }
 
   public Dispatcher(
@@ -99,10 +104,24 @@ public class Dispatcher {
       DatabaseConnections targets,
       Settings.Dispatch settings,
       RandomGenerator random) {
+    this(dataSource, clock, targets, settings, random, RunOutcomeObserver.NONE);
+  }
+
+  /**
+   * @param observer told of every outcome in the transaction that records it (alerts)
+   */
+  public Dispatcher(
+      DataSource dataSource,
+      Clock clock,
+      DatabaseConnections targets,
+      Settings.Dispatch settings,
+      RandomGenerator random,
+      RunOutcomeObserver observer) {
     this.settings = settings;
     this.clock = clock;
     this.ledger =
-        new RunLedger(dataSource, clock, new NextStartCalculator(random), settings.crashWait());
+        new RunLedger(
+            dataSource, clock, new NextStartCalculator(random), settings.crashWait(), observer);
     this.executor = new RunExecutor(targets, clock);
     this.host = hostName();
     this.node =

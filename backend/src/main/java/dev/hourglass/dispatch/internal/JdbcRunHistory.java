@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.action.ActionId;
 import dev.hourglass.action.Notice;
 import dev.hourglass.common.AccessDeniedException;
+import dev.hourglass.common.UserFacingException;
 import dev.hourglass.database.DatabaseId;
 import dev.hourglass.dispatch.ActionRun;
 import dev.hourglass.dispatch.ActionStats;
+import dev.hourglass.dispatch.RunFilter;
 import dev.hourglass.dispatch.RunHistory;
+import dev.hourglass.dispatch.RunPage;
 import dev.hourglass.dispatch.RunStatus;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Permission;
@@ -39,6 +42,11 @@ public class JdbcRunHistory implements RunHistory {
       "There is no such action in this team. It may have been deleted; go back to the list.";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_LIMIT = 1000;
+  private static final int MAX_PAGE = 500;
+  static final String SEARCH_TOO_SLOW =
+      "The search took longer than 5 seconds. Narrow it: pick a database or an action, or a"
+          + " shorter time range.";
+  private static final String FAILED_STATUSES = "('FAILED', 'TIMED_OUT', 'CRASHED')";
 
   private static final String RUN_COLUMNS =
       """
@@ -94,6 +102,100 @@ public class JdbcRunHistory implements RunHistory {
             return List.copyOf(result);
           }
         });
+  }
+
+  @Override
+  public RunPage search(
+      Caller caller, TenantId tenant, RunFilter filter, Optional<RunPage.Cursor> after, int limit) {
+    int bounded = Math.max(1, Math.min(MAX_PAGE, limit));
+    var sql = new StringBuilder(RUN_COLUMNS).append(" where tenant_id = ?");
+    var values = new ArrayList<Object>();
+    values.add(tenant.value());
+    filter.database().ifPresent(d -> add(sql, values, " and database_id = ?", d.value()));
+    filter.action().ifPresent(a -> add(sql, values, " and action_id = ?", a.value()));
+    if (filter.errorsOnly()) {
+      // Spelled out so the planner can use the partial index of failures.
+      sql.append(" and status in ").append(FAILED_STATUSES);
+    }
+    if (!filter.statuses().isEmpty()) {
+      sql.append(" and status in (")
+          .append(String.join(", ", java.util.Collections.nCopies(filter.statuses().size(), "?")))
+          .append(")");
+      filter.statuses().stream().map(Enum::name).sorted().forEach(values::add);
+    }
+    filter.from().ifPresent(f -> add(sql, values, " and scheduled_for >= ?", Timestamp.from(f)));
+    filter.to().ifPresent(t -> add(sql, values, " and scheduled_for < ?", Timestamp.from(t)));
+    filter
+        .sqlState()
+        .ifPresent(
+            s ->
+                add(
+                    sql,
+                    values,
+                    s.length() == 2 ? " and left(sqlstate, 2) = ?" : " and sqlstate = ?",
+                    s));
+    filter
+        .text()
+        .ifPresent(
+            t -> {
+              var pattern = "%" + likeEscaped(t) + "%";
+              // The expression of the trigram index in migration V10, spelled the same.
+              sql.append(
+                  " and (coalesce(message, '') || ' | ' || coalesce(detail, '') || ' | '"
+                      + " || coalesce(hint, '')) ilike ? escape '\\'");
+              values.add(pattern);
+            });
+    after.ifPresent(
+        c -> {
+          sql.append(" and (scheduled_for, id) < (?, ?)");
+          values.add(Timestamp.from(c.scheduledFor()));
+          values.add(c.runId());
+        });
+    sql.append(" order by scheduled_for desc, id desc limit ?");
+    values.add(bounded + 1);
+    return TenantAccess.inTenant(
+        dataSource,
+        caller,
+        tenant,
+        Permission.VIEW,
+        "search the runs",
+        c -> {
+          try (var st = c.createStatement()) {
+            st.execute("set local statement_timeout = '5s'");
+          }
+          var found = new ArrayList<ActionRun>();
+          try (var ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+              ps.setObject(i + 1, values.get(i));
+            }
+            try (var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.add(read(rs));
+              }
+            }
+          } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState())) {
+              throw new UserFacingException(SEARCH_TOO_SLOW);
+            }
+            throw e;
+          }
+          if (found.size() <= bounded) {
+            return new RunPage(found, Optional.empty());
+          }
+          var page = found.subList(0, bounded);
+          var last = page.get(bounded - 1);
+          return new RunPage(page, Optional.of(new RunPage.Cursor(last.scheduledFor(), last.id())));
+        });
+  }
+
+  private static void add(StringBuilder sql, List<Object> values, String condition, Object value) {
+    sql.append(condition);
+    values.add(value);
+  }
+
+  /** The text as a LIKE pattern that matches it literally. */
+  static String likeEscaped(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   @Override

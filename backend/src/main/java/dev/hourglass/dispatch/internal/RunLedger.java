@@ -10,6 +10,8 @@ import dev.hourglass.action.Routine;
 import dev.hourglass.action.RoutineName;
 import dev.hourglass.common.Transactions;
 import dev.hourglass.database.DatabaseId;
+import dev.hourglass.dispatch.RecordedOutcome;
+import dev.hourglass.dispatch.RunOutcomeObserver;
 import dev.hourglass.dispatch.RunStatus;
 import dev.hourglass.schedule.ActionSchedule;
 import dev.hourglass.schedule.NextStartCalculator;
@@ -29,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -40,19 +44,31 @@ import javax.sql.DataSource;
 final class RunLedger {
 
   static final String SYSTEM = "system:dispatch";
+  private static final Logger LOG = Logger.getLogger(RunLedger.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataSource dataSource;
   private final Clock clock;
   private final NextStartCalculator calculator;
   private final Duration crashWait;
+  private final RunOutcomeObserver observer;
 
   RunLedger(
       DataSource dataSource, Clock clock, NextStartCalculator calculator, Duration crashWait) {
+    this(dataSource, clock, calculator, crashWait, RunOutcomeObserver.NONE);
+  }
+
+  RunLedger(
+      DataSource dataSource,
+      Clock clock,
+      NextStartCalculator calculator,
+      Duration crashWait,
+      RunOutcomeObserver observer) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.calculator = calculator;
     this.crashWait = crashWait;
+    this.observer = observer;
   }
 
   // --- nodes ------------------------------------------------------------------------------------
@@ -154,6 +170,7 @@ final class RunLedger {
   /** The action as the outcome's transaction finds it, locked. */
   private record ActionRow(
       UUID id,
+      DatabaseId database,
       ActionSchedule schedule,
       boolean scheduled,
       boolean archived,
@@ -196,6 +213,7 @@ final class RunLedger {
   private void recordForTenant(Connection c, TenantId tenant, List<RunOutcome> outcomes)
       throws SQLException {
     var actions = lockActions(c, tenant, outcomes.stream().map(o -> o.run().action()).toList());
+    var observed = new ArrayList<RecordedOutcome>();
     try (var runUpdate =
             c.prepareStatement(
                 """
@@ -274,9 +292,55 @@ final class RunLedger {
         actionUpdate.setObject(i++, run.action().value());
         actionUpdate.setLong(i++, run.id());
         actionUpdate.addBatch();
+        observed.add(
+            new RecordedOutcome(
+                tenant,
+                run.action(),
+                run.database(),
+                run.id(),
+                o.status(),
+                run.scheduledFor(),
+                run.attempt(),
+                o.finishedAt(),
+                o.sqlState(),
+                o.message(),
+                o.detail(),
+                o.hint(),
+                failures,
+                next,
+                Optional.ofNullable(disabled)));
       }
       runUpdate.executeBatch();
       actionUpdate.executeBatch();
+    }
+    observe(c, tenant, observed);
+  }
+
+  /**
+   * Tells the observer (alerts) of the recorded outcomes in this transaction, under a savepoint: a
+   * failing observer loses only its own writes, and the outcomes are recorded all the same.
+   */
+  private void observe(Connection c, TenantId tenant, List<RecordedOutcome> recorded)
+      throws SQLException {
+    if (recorded.isEmpty() || observer == RunOutcomeObserver.NONE) {
+      return;
+    }
+    var savepoint = c.setSavepoint();
+    try {
+      for (var r : recorded) {
+        observer.recorded(c, r);
+      }
+      c.releaseSavepoint(savepoint);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback(savepoint);
+      LOG.log(
+          Level.WARNING,
+          "Observing "
+              + recorded.size()
+              + " outcomes of tenant "
+              + tenant
+              + " failed; recorded anyway",
+          e);
     }
   }
 
@@ -299,7 +363,7 @@ final class RunLedger {
             """
             select id, schedule_interval::text, cron, initial_start, fixed_schedule, timezone,
                    retry_period::text, max_retries, scheduled, archived_at is not null, next_start,
-                   current_run, consecutive_failures, consecutive_crashes
+                   current_run, consecutive_failures, consecutive_crashes, database_id
               from action where tenant_id = ? and id = any(?)
              order by id
                for update
@@ -315,6 +379,7 @@ final class RunLedger {
               rs.getObject(1, UUID.class),
               new ActionRow(
                   rs.getObject(1, UUID.class),
+                  new DatabaseId(rs.getObject(15, UUID.class)),
                   ActionSchedule.stored(
                       rs.getString(2),
                       rs.getString(3),
@@ -477,6 +542,26 @@ final class RunLedger {
           up.setObject(4, action.value());
           up.executeUpdate();
         }
+        observe(
+            c,
+            orphan.tenant(),
+            List.of(
+                new RecordedOutcome(
+                    orphan.tenant(),
+                    action,
+                    a.database(),
+                    orphan.runId(),
+                    RunStatus.CRASHED,
+                    slot,
+                    a.consecutiveFailures() + 1,
+                    now,
+                    null,
+                    "The node running it stopped answering; the outcome is unknown.",
+                    null,
+                    null,
+                    a.consecutiveFailures(),
+                    next,
+                    Optional.empty())));
         return true;
       }
     }

@@ -2,6 +2,10 @@ package dev.hourglass.tenant.internal;
 
 import static dev.hourglass.common.Transactions.inTransaction;
 
+import dev.hourglass.audit.Audit;
+import dev.hourglass.audit.AuditEntry;
+import dev.hourglass.audit.AuditFields;
+import dev.hourglass.audit.AuditKind;
 import dev.hourglass.common.AccessDeniedException;
 import dev.hourglass.common.UserFacingException;
 import dev.hourglass.mail.MailException;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -74,6 +79,7 @@ public class JdbcTenantService implements TenantService {
         "record the sign-in",
         c -> {
           upsertPerson(c, caller);
+          Audit.recordSignIn(c, caller, clock.instant());
           return null;
         });
   }
@@ -146,6 +152,8 @@ public class JdbcTenantService implements TenantService {
             ps.executeUpdate();
           }
           insertMembership(c, id, caller.subject(), Role.OWNER, now);
+          audit(c, caller, id, AuditKind.TEAM, "create", id.toString(), name.value())
+              .changes(Map.of(), AuditFields.of("name", name.value()));
           return new Membership(new Tenant(id, name), Role.OWNER);
         });
   }
@@ -158,6 +166,9 @@ public class JdbcTenantService implements TenantService {
         Permission.MANAGE_TENANT,
         "rename the team",
         c -> {
+          var old = tenantName(c, tenant);
+          audit(c, caller, tenant, AuditKind.TEAM, "rename", tenant.toString(), name.value())
+              .changes(AuditFields.of("name", old), AuditFields.of("name", name.value()));
           try (var ps =
               c.prepareStatement("update tenant set name = ?, renamed_at = ? where id = ?")) {
             ps.setString(1, name.value());
@@ -206,6 +217,10 @@ public class JdbcTenantService implements TenantService {
             ps.setString(3, subject);
             ps.executeUpdate();
           }
+          audit(c, caller, tenant, AuditKind.MEMBER, "change_role", subject, target.displayName())
+              .changes(
+                  AuditFields.of("role", target.role().name()),
+                  AuditFields.of("role", role.name()));
           return null;
         });
   }
@@ -231,6 +246,8 @@ public class JdbcTenantService implements TenantService {
             refuseLastOwner(c, tenant, "remove the last owner");
           }
           deleteMembership(c, tenant, subject);
+          audit(c, caller, tenant, AuditKind.MEMBER, "remove", subject, target.displayName())
+              .changes(AuditFields.of("role", target.role().name()), Map.of());
           return null;
         });
   }
@@ -248,6 +265,15 @@ public class JdbcTenantService implements TenantService {
             refuseLastOwner(c, tenant, "leave as the last owner");
           }
           deleteMembership(c, tenant, caller.subject());
+          audit(
+                  c,
+                  caller,
+                  tenant,
+                  AuditKind.MEMBER,
+                  "leave",
+                  caller.subject(),
+                  caller.displayName())
+              .changes(AuditFields.of("role", mine.name()), Map.of());
           return null;
         });
   }
@@ -287,6 +313,8 @@ public class JdbcTenantService implements TenantService {
             ps.setTimestamp(8, Timestamp.from(expires));
             ps.executeUpdate();
           }
+          audit(c, caller, tenant, AuditKind.INVITATION, "invite", id.toString(), email.value())
+              .changes(Map.of(), AuditFields.of("email", email.value(), "role", role.name()));
           var teamName = tenantName(c, tenant);
           // Sent before commit: if the mail cannot go out, no invitation is left behind that
           // nobody received.
@@ -360,14 +388,28 @@ public class JdbcTenantService implements TenantService {
                   """
                   update invitation set revoked_at = ?, revoked_by = ?
                    where id = ? and tenant_id = ? and accepted_at is null and revoked_at is null
+                  returning email, role
                   """)) {
             ps.setTimestamp(1, now());
             ps.setString(2, caller.subject());
             ps.setObject(3, invitation);
             ps.setObject(4, tenant.value());
-            if (ps.executeUpdate() == 0) {
-              throw new UserFacingException(
-                  "That invitation is no longer open: it was accepted or revoked already.");
+            try (var rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new UserFacingException(
+                    "That invitation is no longer open: it was accepted or revoked already.");
+              }
+              audit(
+                      c,
+                      caller,
+                      tenant,
+                      AuditKind.INVITATION,
+                      "revoke",
+                      invitation.toString(),
+                      rs.getString(1))
+                  .changes(
+                      AuditFields.of("role", rs.getString(2), "open", true),
+                      AuditFields.of("role", rs.getString(2), "open", false));
             }
           }
           return null;
@@ -419,6 +461,23 @@ public class JdbcTenantService implements TenantService {
               throw new UserFacingException("This invitation was used or revoked a moment ago.");
             }
           }
+          audit(
+                  c,
+                  caller,
+                  found.tenant(),
+                  AuditKind.MEMBER,
+                  "join",
+                  caller.subject(),
+                  caller.displayName())
+              .changes(
+                  Map.of(),
+                  AuditFields.of(
+                      "role",
+                      found.role().name(),
+                      "invitation",
+                      found.id().toString(),
+                      "email",
+                      found.email()));
           return new Membership(
               new Tenant(found.tenant(), new TenantName(found.tenantName())), found.role());
         });
@@ -505,6 +564,35 @@ public class JdbcTenantService implements TenantService {
       String what,
       dev.hourglass.common.Transactions.Work<T> work) {
     return TenantAccess.inTenant(dataSource, caller, tenant, permission, what, work);
+  }
+
+  /** An audit entry recorded in {@code c}'s transaction once its fields are given. */
+  private final class Recording {
+    private final Connection c;
+    private final AuditEntry entry;
+
+    Recording(Connection c, AuditEntry entry) {
+      this.c = c;
+      this.entry = entry;
+    }
+
+    void changes(Map<String, ?> before, Map<String, ?> after) throws SQLException {
+      Audit.record(c, entry.changes(before, after));
+    }
+  }
+
+  private Recording audit(
+      Connection c,
+      Caller caller,
+      TenantId tenant,
+      AuditKind kind,
+      String operation,
+      String objectId,
+      String objectName) {
+    return new Recording(
+        c,
+        AuditEntry.of(caller, tenant, clock.instant(), kind, operation)
+            .object(objectId, objectName));
   }
 
   private Timestamp now() {

@@ -18,13 +18,13 @@ import dev.hourglass.database.internal.Fleet;
 import dev.hourglass.database.internal.JdbcDatabaseService;
 import dev.hourglass.dispatch.ActionRun;
 import dev.hourglass.dispatch.RunStatus;
-import dev.hourglass.platform.Settings;
 import dev.hourglass.schedule.ActionSchedule;
 import dev.hourglass.schedule.Interval;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.testing.ControlPlaneDatabase;
 import dev.hourglass.testing.ScratchPostgres;
+import dev.hourglass.testing.TestDispatch;
 import dev.hourglass.testing.TestFleet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -196,17 +196,7 @@ class DispatcherIT {
             db.dataSource(),
             clock,
             fleet.connections(),
-            new Settings.Dispatch(
-                true,
-                16,
-                tenantRuns,
-                2,
-                100,
-                lookahead,
-                Duration.ofMillis(50),
-                Duration.ofMillis(300),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(1)),
+            TestDispatch.quick(16, tenantRuns, lookahead),
             RandomGenerator.of("L64X128MixRandom"));
     dispatchers.add(d);
     d.start();
@@ -385,9 +375,18 @@ class DispatcherIT {
     var a = dispatcher(5, Duration.ofMillis(300));
     var b = dispatcher(5, Duration.ofMillis(300));
 
+    // Both nodes claim in turn; on a busy machine one may win every claim for a while, so the
+    // wait also lasts until each has run some (a node that never claims fails it at 30 s).
     waitFor(
         Duration.ofSeconds(30),
-        () -> many.stream().allMatch(x -> finishedRuns(team, x).size() >= 4));
+        () ->
+            many.stream().allMatch(x -> finishedRuns(team, x).size() >= 4)
+                && many.stream()
+                        .flatMap(x -> finishedRuns(team, x).stream())
+                        .map(ActionRun::node)
+                        .distinct()
+                        .count()
+                    == 2);
     a.stop(Duration.ofSeconds(5));
     b.stop(Duration.ofSeconds(5));
 

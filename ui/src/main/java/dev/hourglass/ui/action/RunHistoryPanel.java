@@ -1,13 +1,11 @@
 package dev.hourglass.ui.action;
 
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
@@ -83,6 +81,10 @@ final class RunHistoryPanel extends VerticalLayout {
     grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
     grid.setSelectionMode(Grid.SelectionMode.NONE);
     grid.addComponentColumn(this::statusOf).setHeader("Status").setWidth("8.5rem").setFlexGrow(0);
+    grid.addComponentColumn(r -> RunDetails.link(r))
+        .setHeader("Run")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     grid.addColumn(r -> Times.moment(r.scheduledFor(), zone, now))
         .setHeader("Scheduled for")
         .setAutoWidth(true)
@@ -104,7 +106,7 @@ final class RunHistoryPanel extends VerticalLayout {
                 .withProperty("error", RunHistoryPanel::errorOf))
         .setHeader("Error")
         .setFlexGrow(1);
-    grid.setItemDetailsRenderer(new ComponentRenderer<>(this::details));
+    grid.setItemDetailsRenderer(new ComponentRenderer<>(r -> RunDetails.of(r, zone)));
     grid.setDetailsVisibleOnClick(true);
     grid.setItems(rows);
     grid.setWidthFull();
@@ -190,7 +192,7 @@ final class RunHistoryPanel extends VerticalLayout {
             + "). Click a run to see its messages, notices and config.");
   }
 
-  private static Component tile(String id, String label, Component value) {
+  static Component tile(String id, String label, Component value) {
     value.setId(id);
     var box = new Div(caption(label), new Div(value));
     box.getStyle()
@@ -202,16 +204,11 @@ final class RunHistoryPanel extends VerticalLayout {
   }
 
   private static Span caption(String text) {
-    var caption = new Span(text);
-    caption
-        .getStyle()
-        .set("font-size", "var(--lumo-font-size-s)")
-        .set("color", "var(--lumo-secondary-text-color)");
-    return caption;
+    return RunDetails.caption(text);
   }
 
   /** A count, in red when {@code alarming} and above zero. */
-  private static Span count(long n, boolean alarming) {
+  static Span count(long n, boolean alarming) {
     var value = new Span(Long.toString(n));
     value.getStyle().set("font-size", "var(--lumo-font-size-l)").set("font-weight", "600");
     if (alarming && n > 0) {
@@ -230,63 +227,7 @@ final class RunHistoryPanel extends VerticalLayout {
     return badge;
   }
 
-  /** "HG001: partner feed is down" for a run that did not succeed; empty otherwise. */
   private static String errorOf(ActionRun run) {
-    if (!run.status().failed()) {
-      return "";
-    }
-    return run.sqlState().map(s -> s + ": ").orElse("") + run.message().orElse("");
-  }
-
-  /** What the row opens to: when it ran, the error, the notices and the config it was given. */
-  private Component details(ActionRun run) {
-    var times = new FormLayout();
-    times.addFormItem(
-        new Span(
-            "run "
-                + run.id()
-                + " of job "
-                + run.jobId()
-                + ", attempt "
-                + run.attempt()
-                + ", on node "
-                + run.node()),
-        "Run");
-    times.addFormItem(new Span(Times.exact(run.scheduledFor(), zone)), "Scheduled for");
-    times.addFormItem(
-        new Span(run.startedAt().map(t -> Times.exact(t, zone)).orElse("not recorded")), "Started");
-    times.addFormItem(
-        new Span(run.finishedAt().map(t -> Times.exact(t, zone)).orElse("not yet")), "Finished");
-    var box = new Div(times);
-    box.setId("run-details-" + run.id());
-    box.getStyle().set("padding", "var(--lumo-space-s) var(--lumo-space-m)");
-    run.message()
-        .ifPresent(
-            m -> {
-              var error =
-                  new Pre(
-                      RunTexts.error(
-                          run.sqlState().orElse(""),
-                          m,
-                          run.detail().orElse(""),
-                          run.hint().orElse("")));
-              error.addClassName("run-details-error");
-              if (run.status().failed()) {
-                error.getStyle().set("color", "var(--lumo-error-text-color)");
-              }
-              box.add(error);
-            });
-    box.add(
-        caption("Notices"),
-        pre(run.notices().isEmpty() ? "(no notices)" : RunTexts.lines(run.notices())),
-        caption("Config"),
-        pre(run.config() == null ? "{}" : run.config()));
-    return box;
-  }
-
-  private static Pre pre(String text) {
-    var pre = new Pre(text);
-    pre.getStyle().set("margin", "0 0 var(--lumo-space-s) 0").set("white-space", "pre-wrap");
-    return pre;
+    return RunDetails.errorLine(run);
   }
 }

@@ -165,11 +165,20 @@ class DatabaseView extends VerticalLayout implements HasUrlParameter<String>, Ha
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     remove.setVisible(mayManage);
     var back = new RouterLink("All databases", FleetView.class);
+    var timescale =
+        new com.vaadin.flow.component.html.Anchor(
+            "timescale/" + d.id(), "TimescaleDB jobs and templates");
+    timescale.setId("db-timescale");
     var pgCron =
         new com.vaadin.flow.component.html.Anchor(
             "pg-cron/" + d.id(), "pg_cron: jobs, equivalents, side by side");
     pgCron.setId("db-pgcron");
-    add(back, title, facts, new HorizontalLayout(refresh, edit, remove), pgCron, actionsOf(d));
+    add(
+        back,
+        title,
+        facts,
+        new HorizontalLayout(refresh, edit, remove, timescale, pgCron),
+        actionsOf(d));
   }
 
   /** The database's actions, each linking to its page, and a link to add one here. */

@@ -17,6 +17,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.hourglass.tenant.Membership;
+import dev.hourglass.tenant.Permission;
 import dev.hourglass.ui.security.SignOutPath;
 import dev.hourglass.ui.tenant.TeamPaths;
 import dev.hourglass.ui.tenant.WelcomeView;
@@ -36,6 +37,7 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
   private final SignedInPerson person;
   private final Span tenantName = new Span();
   private final Select<Membership> tenantSwitch = new Select<>();
+  private final SideNavItem audit = new SideNavItem("Audit", "audit");
 
   @Inject
   MainLayout(SignedInPerson person) {
@@ -82,7 +84,11 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
     var nav = new SideNav();
     nav.addItem(new SideNavItem("Databases", ""));
     nav.addItem(new SideNavItem("Actions", "actions"));
+    nav.addItem(new SideNavItem("Run history", "history"));
+    nav.addItem(new SideNavItem("Alerts", "alerts"));
     nav.addItem(new SideNavItem("Team", TeamPaths.TEAM));
+    audit.setId("nav-audit");
+    nav.addItem(audit);
     addToDrawer(nav);
   }
 
@@ -94,6 +100,7 @@ public class MainLayout extends AppLayout implements RouterLayout, BeforeEnterOb
       return;
     }
     var all = person.memberships();
+    audit.setVisible(current.get().role().allows(Permission.VIEW_AUDIT));
     tenantName.setText(current.get().tenant().name().value());
     tenantName.setVisible(all.size() == 1);
     tenantSwitch.setVisible(all.size() > 1);

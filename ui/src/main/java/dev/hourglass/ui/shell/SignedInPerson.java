@@ -1,9 +1,11 @@
 package dev.hourglass.ui.shell;
 
 import com.vaadin.cdi.annotation.VaadinSessionScoped;
+import com.vaadin.flow.server.VaadinRequest;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Membership;
 import dev.hourglass.tenant.TenantService;
+import dev.hourglass.ui.security.SignedInCaller;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.openid.OpenIdContext;
 import java.io.Serializable;
@@ -32,18 +34,16 @@ public class SignedInPerson implements Serializable {
     this.tenants = tenants;
   }
 
+  /**
+   * The person, calling from the address of the request being served (the audit records it); the
+   * sign-in itself was recorded by the callback servlet.
+   */
   public Caller caller() {
     if (caller == null) {
-      var claims = openId.getClaims();
-      caller =
-          new Caller(
-              openId.getSubject(),
-              claims.getPreferredUsername().orElse(null),
-              claims.getName().orElse(null),
-              claims.getEmail().orElse(null));
-      tenants.recordSignIn(caller);
+      caller = SignedInCaller.of(openId, "");
     }
-    return caller;
+    var request = VaadinRequest.getCurrent();
+    return request == null ? caller : caller.from(request.getRemoteAddr());
   }
 
   public List<Membership> memberships() {

@@ -29,6 +29,7 @@ import dev.hourglass.tenant.Role;
 import dev.hourglass.tenant.TenantId;
 import dev.hourglass.tenant.TenantName;
 import dev.hourglass.tenant.TenantService;
+import dev.hourglass.ui.action.RetentionForm;
 import dev.hourglass.ui.shell.MainLayout;
 import dev.hourglass.ui.shell.Notices;
 import dev.hourglass.ui.shell.SignedInPerson;
@@ -65,10 +66,13 @@ class TeamView extends VerticalLayout {
   private TenantId tenant;
   private Role mine;
 
+  private final RetentionForm retention;
+
   @Inject
-  TeamView(SignedInPerson person, TenantService tenants) {
+  TeamView(SignedInPerson person, TenantService tenants, RetentionForm retention) {
     this.person = person;
     this.tenants = tenants;
+    this.retention = retention;
     setMaxWidth("64rem");
     // The shell forwards people without a team to the welcome page; nothing to build then.
     person.currentMembership().ifPresent(this::build);
@@ -96,6 +100,7 @@ class TeamView extends VerticalLayout {
     if (mine.allows(Permission.MANAGE_TENANT)) {
       add(new H3("Team name"), renameForm());
     }
+    add(new H3("Run history retention"), retention);
     add(new H3("Leave"), leaveButton());
     refreshMembers();
     refreshInvitations();

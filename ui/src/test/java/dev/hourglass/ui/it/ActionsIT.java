@@ -155,6 +155,8 @@ class ActionsIT {
       browser.type("#schedule-retry-period input", "2 seconds");
       browser.clickInView(By.id("action-save"));
       browser.waitForText(By.id("action-title"), name);
+      var actionUrl = browser.driver.getCurrentUrl();
+      var actionId = actionUrl.substring(actionUrl.lastIndexOf('/') + 1);
 
       // No reload from here on: the runs arrive by server push as the dispatcher records them,
       // and each refresh may redraw the rows, so every look at them is retried.
@@ -215,6 +217,77 @@ class ActionsIT {
           .contains(succeeded + " succeeded")
           .contains(failed + " failed");
       assertThat(number(browser, "stats-crashed")).isZero();
+
+      // The team's run history, narrowed to this action by its address: the same runs and stats.
+      browser.driver.get(stack.appUrl() + "/history?action=" + actionId);
+      until(
+          browser,
+          10,
+          d ->
+              Integer.toString(succeeded + failed)
+                  .equals(d.findElement(By.id("history-note")).getAttribute("data-shown")));
+      assertThat(number(browser, "history-total")).isEqualTo(succeeded + failed);
+      assertThat(number(browser, "history-failed")).isEqualTo(failed);
+      // job_errors: SQLSTATE and text in the error, typed in; only the failed runs remain.
+      browser.type("#history-sqlstate input", "hg001");
+      browser.type("#history-text input", "feed is DOWN");
+      browser.clickInView(By.id("history-search"));
+      until(
+          browser,
+          10,
+          d ->
+              Integer.toString(failed)
+                  .equals(d.findElement(By.id("history-note")).getAttribute("data-shown")));
+      // (The grid keeps emptied cells of earlier rows around; only filled ones count.)
+      assertThat(
+              texts(browser.driver, "#history-runs [data-run-status]").stream()
+                  .filter(t -> !t.isEmpty()))
+          .hasSize(failed)
+          .allMatch(t -> t.equals("Failed"));
+      assertThat(browser.driver.getCurrentUrl()).contains("sqlstate=HG001");
+      browser.screenshot("run-history-search");
+      // A malformed SQLSTATE is refused at the field, with what to type.
+      browser.type("#history-sqlstate input", "HG0");
+      browser.clickInView(By.id("history-search"));
+      browser.waitFor(By.xpath("//vaadin-text-field[@id='history-sqlstate' and @invalid]"));
+      assertThat(browser.driver.findElement(By.id("history-sqlstate")).getAttribute("errorMessage"))
+          .contains("five letters or digits");
+
+      // A run's own page, as alert mails link to it.
+      browser.type("#history-sqlstate input", "HG001");
+      browser.clickInView(By.id("history-search"));
+      until(
+          browser,
+          10,
+          d -> {
+            d.findElement(By.cssSelector("#history-runs a[data-run-link]")).click();
+            return true;
+          });
+      browser.waitForText(By.id("run-status"), "Failed");
+      browser.waitForText(By.id("run-page"), "ERROR HG001: partner feed is down");
+      browser.waitForText(By.id("run-page"), "HINT: It usually comes back within the hour.");
+      assertThat(browser.driver.findElement(By.id("run-action-link")).getText()).contains(name);
+      browser.screenshot("run-page");
+
+      // The team's run retention, on the team page: the defaults, then a shorter age saved.
+      browser.driver.get(stack.appUrl() + "/team");
+      browser.waitForText(By.id("retention-state"), "");
+      until(
+          browser,
+          10,
+          d ->
+              !d.findElement(By.cssSelector("#retention-count input"))
+                  .getAttribute("value")
+                  .isEmpty());
+      browser.type("#retention-days input", "30");
+      browser.clickInView(By.id("retention-save"));
+      browser.waitForText(By.id("retention-state"), "Last changed");
+      assertThat(
+              browser
+                  .driver
+                  .findElement(By.cssSelector("#retention-days input"))
+                  .getAttribute("value"))
+          .isEqualTo("30");
 
       browser.driver.get(stack.appUrl() + "/actions");
       browser.waitFor(By.cssSelector("[data-last-run-of='" + name + "'][data-run-status]"));
