@@ -507,7 +507,8 @@ public class JdbcActionService implements ActionService {
           change.apply(c, current);
           var after = "delete".equals(operation) ? null : find(c, tenant, id, false);
           ActionAudit.record(c, caller, tenant, clock.instant(), operation, current, after);
-          return current;
+          // The action as the change left it (as it was, for a delete).
+          return after == null ? current : after;
         });
   }
 

@@ -244,12 +244,13 @@ class ActionServiceIT {
   void pausing_sets_no_next_start_and_resuming_computes_the_next_slot() {
     var added = actions.add(editor, team, daily("Nightly", "{\"keep\": 1}"));
     var paused = actions.pause(editor, team, added.id());
-    assertThat(actions.get(editor, team, added.id()).status()).isEqualTo(Action.Status.PAUSED);
-    assertThat(actions.get(editor, team, added.id()).nextStart()).isEmpty();
+    assertThat(paused).isEqualTo(actions.get(editor, team, added.id()));
+    assertThat(paused.status()).isEqualTo(Action.Status.PAUSED);
+    assertThat(paused.nextStart()).isEmpty();
 
     clock.advance(Duration.ofDays(3).plusHours(1)); // 2026-11-29T10:00Z, past three slots
-    actions.resume(editor, team, added.id());
-    var resumed = actions.get(editor, team, added.id());
+    var resumed = actions.resume(editor, team, added.id());
+    assertThat(resumed).isEqualTo(actions.get(editor, team, added.id()));
     assertThat(resumed.status()).isEqualTo(Action.Status.ACTIVE);
     // The next slot of the 02:00 Berlin (= 01:00 UTC in winter) grid after now.
     assertThat(resumed.nextStart()).contains(Instant.parse("2026-11-30T02:00:00Z"));
