@@ -13,7 +13,9 @@ import dev.hourglass.database.DatabaseId;
 import dev.hourglass.database.DatabaseService;
 import dev.hourglass.database.RegisteredDatabase;
 import dev.hourglass.dispatch.ActionRun;
+import dev.hourglass.dispatch.RunFilter;
 import dev.hourglass.dispatch.RunHistory;
+import dev.hourglass.dispatch.RunPage;
 import dev.hourglass.dispatch.RunStatus;
 import dev.hourglass.pgcron.AdoptRequest;
 import dev.hourglass.pgcron.Comparison;
@@ -61,8 +63,8 @@ public class JdbcPgCronService implements PgCronService {
   /** GMT, as pg_cron before cron.timezone evaluates schedules. */
   static final ZoneId PG_CRON_DEFAULT_ZONE = ZoneId.of("GMT");
 
-  /** At most this many runs per action are read for a comparison (RunHistory's own bound). */
-  static final int ACTION_RUNS = 1000;
+  /** At most this many runs per action (the newest of the period) are read for a comparison. */
+  static final int ACTION_RUNS = 10_000;
 
   /**
    * Commands PostgreSQL refuses inside a transaction block or a procedure; pg_cron runs them as
@@ -451,8 +453,7 @@ public class JdbcPgCronService implements PgCronService {
         });
     for (var a : actions.list(caller, tenant, Optional.of(database))) {
       var actionRuns =
-          runs.runs(caller, tenant, a.id(), ACTION_RUNS).stream()
-              .filter(r -> !r.scheduledFor().isBefore(from) && r.scheduledFor().isBefore(to))
+          periodRuns(caller, tenant, a, from, to).stream()
               .filter(r -> r.startedAt().isPresent() || r.status() != RunStatus.CLAIMED)
               .map(JdbcPgCronService::cronRun)
               .sorted(Comparator.comparing(CronRun::start))
@@ -467,6 +468,20 @@ public class JdbcPgCronService implements PgCronService {
               actionRuns));
     }
     return new Comparison(site, from, to, lanes);
+  }
+
+  /** The action's runs due in the period, newest first, at most {@link #ACTION_RUNS}. */
+  private List<ActionRun> periodRuns(
+      Caller caller, TenantId tenant, Action action, Instant from, Instant to) {
+    var filter = RunFilter.all().ofAction(action.id()).between(Optional.of(from), Optional.of(to));
+    var found = new ArrayList<ActionRun>();
+    Optional<RunPage.Cursor> after = Optional.empty();
+    do {
+      var page = runs.search(caller, tenant, filter, after, 500);
+      found.addAll(page.runs());
+      after = page.next();
+    } while (after.isPresent() && found.size() < ACTION_RUNS);
+    return found.size() > ACTION_RUNS ? found.subList(0, ACTION_RUNS) : found;
   }
 
   private static CronRun cronRun(ActionRun r) {
