@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 CIDR range; IPv4-mapped IPv6 ranges and addresses are kept as IPv4. */
-final class IpRange {
+public final class IpRange {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -27,7 +27,7 @@ final class IpRange {
    *
    * @throws IllegalArgumentException naming the text and what is wrong with it
    */
-  static IpRange parse(String text) {
+  public static IpRange parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("An empty CIDR range was given");
     }
@@ -80,7 +80,7 @@ final class IpRange {
     return new IpRange(masked, bits);
   }
 
-  boolean contains(InetAddress address) {
+  public boolean contains(InetAddress address) {
     byte[] bytes = normalise(address).getAddress();
     return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
   }

@@ -26,7 +26,9 @@ public class CallbackServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     // Every sign-in, the silent one after an expired session included, passes here once.
-    tenants.recordSignIn(SignedInCaller.of(openId, req.getRemoteAddr()));
+    tenants.recordSignIn(
+        SignedInCaller.of(
+            openId, ClientAddress.of(req.getRemoteAddr(), req.getHeaders("X-Forwarded-For"))));
     var target = ReturnPath.take(req.getSession(false)).orElse("/");
     resp.sendRedirect(req.getContextPath() + target);
   }

@@ -5,6 +5,7 @@ import com.vaadin.flow.server.VaadinRequest;
 import dev.hourglass.security.Caller;
 import dev.hourglass.tenant.Membership;
 import dev.hourglass.tenant.TenantService;
+import dev.hourglass.ui.security.ClientAddress;
 import dev.hourglass.ui.security.SignedInCaller;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.openid.OpenIdContext;
@@ -43,7 +44,10 @@ public class SignedInPerson implements Serializable {
       caller = SignedInCaller.of(openId, "");
     }
     var request = VaadinRequest.getCurrent();
-    return request == null ? caller : caller.from(request.getRemoteAddr());
+    return request == null
+        ? caller
+        : caller.from(
+            ClientAddress.of(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For")));
   }
 
   public List<Membership> memberships() {
