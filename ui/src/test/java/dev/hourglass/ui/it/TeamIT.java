@@ -152,7 +152,11 @@ class TeamIT {
           "error",
           "You cannot leave as the last owner: a team needs at least one owner. Make another"
               + " member an owner first.");
-      // Still a member: the grid, redrawn after the refusal, lists her again.
+      // Still a member. The page scrolled down to the leave button (below the settings), so the
+      // members grid is brought back into view before its text is read.
+      ((org.openqa.selenium.JavascriptExecutor) dana.driver)
+          .executeScript(
+              "document.getElementById('members-grid').scrollIntoView({block: 'center'})");
       waitUntil(dana, () -> gridText(dana, "members-grid").contains("Dana Demo"));
     }
   }
