@@ -33,7 +33,32 @@ public final class JobRunrHost implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
+  /** Serialises JobRunr's first start across nodes (its table creation is not safe to race). */
+  static final long START_LOCK = 7_286_006L;
+
   static JobRunrHost start(DataSource dataSource, Settings.Jobs settings, JobActivator activator) {
+    // Two nodes starting at once on a fresh control plane would both create JobRunr's tables, and
+    // the loser fails with "relation jobrunr_jobs already exists". A session lock held on a
+    // connection of its own makes the second node wait and then find the tables there.
+    try (var lock = dataSource.getConnection()) {
+      try (var st = lock.createStatement()) {
+        st.execute("select pg_advisory_lock(" + START_LOCK + ")");
+      }
+      try {
+        return startLocked(dataSource, settings, activator);
+      } finally {
+        try (var st = lock.createStatement()) {
+          st.execute("select pg_advisory_unlock(" + START_LOCK + ")");
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(
+          "Could not take JobRunr's start lock (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+  }
+
+  private static JobRunrHost startLocked(
+      DataSource dataSource, Settings.Jobs settings, JobActivator activator) {
     var storage = new PostgresStorageProvider(dataSource, DatabaseOptions.CREATE);
     var result =
         JobRunr.configure()
