@@ -23,4 +23,15 @@ public interface RunOutcomeObserver {
    * @param connection the recording transaction, scoped to {@code outcome.tenant()}; do not commit
    */
   void recorded(Connection connection, RecordedOutcome outcome) throws SQLException;
+
+  /**
+   * All outcomes of one tenant recorded in one transaction; an observer may override it to do
+   * per-batch work once rather than once per outcome.
+   */
+  default void recordedAll(Connection connection, java.util.List<RecordedOutcome> outcomes)
+      throws SQLException {
+    for (var outcome : outcomes) {
+      recorded(connection, outcome);
+    }
+  }
 }

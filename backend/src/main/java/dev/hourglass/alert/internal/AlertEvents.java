@@ -111,6 +111,24 @@ final class AlertEvents {
     }
   }
 
+  /** Closes the open problems of {@code subjects} in one statement; returns those it closed. */
+  static java.util.Set<String> close(Connection c, TenantId tenant, List<String> subjects)
+      throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "delete from alert_open where tenant_id = ? and subject = any(?) returning subject")) {
+      ps.setObject(1, tenant.value());
+      ps.setArray(2, c.createArrayOf("text", subjects.toArray()));
+      var closed = new java.util.HashSet<String>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          closed.add(rs.getString(1));
+        }
+      }
+      return closed;
+    }
+  }
+
   static boolean isOpen(Connection c, TenantId tenant, String subject) throws SQLException {
     try (var ps =
         c.prepareStatement("select 1 from alert_open where tenant_id = ? and subject = ?")) {

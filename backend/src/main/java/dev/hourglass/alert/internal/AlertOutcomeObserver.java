@@ -34,16 +34,40 @@ public class AlertOutcomeObserver implements RunOutcomeObserver {
 
   @Override
   public void recorded(Connection c, RecordedOutcome o) throws SQLException {
-    var subject = AlertEvent.actionSubject(o.action().value());
-    if (o.status() == RunStatus.SUCCEEDED) {
-      if (AlertEvents.close(c, o.tenant(), subject)) {
-        var rule = StoredRules.forAction(c, o.tenant(), o.action().value(), o.database().value());
-        if (rule.onRecovery()) {
-          events.raise(c, o.tenant(), rule, event(o, AlertKind.RECOVERED, o.finishedAt()));
+    recordedAll(c, java.util.List.of(o));
+  }
+
+  /**
+   * Successes close their open problems in one statement for the whole batch (the common case costs
+   * one round trip per batch, not per run); each closed one may send a recovery mail.
+   */
+  @Override
+  public void recordedAll(Connection c, java.util.List<RecordedOutcome> outcomes)
+      throws SQLException {
+    var succeeded = outcomes.stream().filter(o -> o.status() == RunStatus.SUCCEEDED).toList();
+    if (!succeeded.isEmpty()) {
+      var closed =
+          AlertEvents.close(
+              c,
+              succeeded.get(0).tenant(),
+              succeeded.stream().map(o -> AlertEvent.actionSubject(o.action().value())).toList());
+      for (var o : succeeded) {
+        if (closed.contains(AlertEvent.actionSubject(o.action().value()))) {
+          var rule = StoredRules.forAction(c, o.tenant(), o.action().value(), o.database().value());
+          if (rule.onRecovery()) {
+            events.raise(c, o.tenant(), rule, event(o, AlertKind.RECOVERED, o.finishedAt()));
+          }
         }
       }
-      return;
     }
+    for (var o : outcomes) {
+      if (o.status() != RunStatus.SUCCEEDED) {
+        failed(c, o);
+      }
+    }
+  }
+
+  private void failed(Connection c, RecordedOutcome o) throws SQLException {
     var rule = StoredRules.forAction(c, o.tenant(), o.action().value(), o.database().value());
     var kind = kindFor(rule, o);
     if (kind.isPresent()) {

@@ -327,9 +327,7 @@ final class RunLedger {
     }
     var savepoint = c.setSavepoint();
     try {
-      for (var r : recorded) {
-        observer.recorded(c, r);
-      }
+      observer.recordedAll(c, recorded);
       c.releaseSavepoint(savepoint);
     } catch (SQLException | RuntimeException e) {
       c.rollback(savepoint);
