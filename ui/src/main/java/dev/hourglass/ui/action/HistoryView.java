@@ -412,7 +412,8 @@ class HistoryView extends VerticalLayout implements BeforeEnterObserver {
     }
   }
 
-  private static Optional<UUID> uuid(String s) {
+  /** A UUID from an address parameter, empty when it is not one. */
+  static Optional<UUID> uuid(String s) {
     try {
       return Optional.of(UUID.fromString(s));
     } catch (IllegalArgumentException e) {

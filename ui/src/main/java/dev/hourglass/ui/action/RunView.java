@@ -29,7 +29,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Optional;
 
 /**
  * One run on a page of its own: timing, start lag, the error, notices, config, node and attempt.
@@ -62,7 +61,11 @@ class RunView extends VerticalLayout implements HasUrlParameter<Long>, HasDynami
   @Override
   public void setParameter(BeforeEvent event, Long runId) {
     var team =
-        event.getLocation().getQueryParameters().getSingleParameter("team").flatMap(RunView::uuid);
+        event
+            .getLocation()
+            .getQueryParameters()
+            .getSingleParameter("team")
+            .flatMap(HistoryView::uuid);
     team.flatMap(
             id ->
                 person.memberships().stream()
@@ -137,14 +140,6 @@ class RunView extends VerticalLayout implements HasUrlParameter<Long>, HasDynami
                 + zone.getId()
                 + ")");
     add(heading, where, links, RunDetails.of(shown, zone));
-  }
-
-  private static Optional<java.util.UUID> uuid(String text) {
-    try {
-      return Optional.of(java.util.UUID.fromString(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   @Override
